@@ -1,0 +1,58 @@
+# OC Pizza — the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) ocpizza/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STRIPE_PORT ?= 8420
+
+.PHONY: demo test venv install install-dev browser-deps migrate populate run bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+venv: $(VENV)/bin/activate
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright's own download cannot work here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+populate: migrate
+	$(MANAGE) setup_roles >/dev/null
+	$(MANAGE) populate
+
+# Embedded SQLite, localstripe on $(STRIPE_PORT), the site on $(PORT). Ctrl-C stops both.
+demo: populate
+	@$(VENV)/bin/localstripe --port $(STRIPE_PORT) > var-localstripe.log 2>&1 & echo $$! > .localstripe.pid; \
+	trap 'kill $$(cat .localstripe.pid) 2>/dev/null; rm -f .localstripe.pid' EXIT INT TERM; \
+	sleep 1; \
+	STRIPE_API_BASE=http://localhost:$(STRIPE_PORT) $(PY) deploy/register_webhook.py http://$(HOST):$(PORT) || true; \
+	echo ""; \
+	echo "  Site public  : http://$(HOST):$(PORT)/"; \
+	echo "  Back office  : http://$(HOST):$(PORT)/admin/"; \
+	echo "  localstripe  : http://localhost:$(STRIPE_PORT)/ (Stripe factice, cartes de test dans README.md)"; \
+	echo ""; \
+	STRIPE_API_BASE=http://localhost:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install browser-deps
+	APP_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) ocpizza/db.sqlite3 var .pytest_cache

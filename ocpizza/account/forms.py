@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+from unfold.forms import UserChangeForm as UnfoldUserChangeForm
+
+from account.models import User
+
+
+class StaffCreationForm(forms.ModelForm):
+    """F-AUTH-2: head office creates an account with an e-mail; the password is optional.
+
+    Without one, the new user receives a link to set it (account.services.send_set_password_email).
+    """
+
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Laisser vide : l'utilisateur reçoit un e-mail pour choisir son mot de passe."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "phone", "is_staff"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse e-mail."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 or password2:
+            if password1 != password2:
+                self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+            else:
+                try:
+                    password_validation.validate_password(password1, self.instance)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        else:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class StaffChangeForm(UnfoldUserChangeForm):
+    class Meta(UnfoldUserChangeForm.Meta):
+        model = User
+        fields = "__all__"

@@ -1,0 +1,61 @@
+"""Writes on accounts and roles."""
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from account.roles import HEAD_OFFICE_APPS, HEAD_OFFICE_GROUP, ROLE_GROUPS, ROLE_PERMISSIONS
+
+
+@transaction.atomic
+def setup_role_groups():
+    """Create or refresh the head office and role groups with their permissions. Idempotent."""
+    head_office, _created = Group.objects.get_or_create(name=HEAD_OFFICE_GROUP)
+    head_office.permissions.set(Permission.objects.filter(content_type__app_label__in=HEAD_OFFICE_APPS))
+    for role, group_name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        wanted = []
+        for model_label, actions in ROLE_PERMISSIONS[role].items():
+            app_label, model = model_label.split(".")
+            codenames = [f"{action}_{model}" for action in actions]
+            found = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+            if len(found) != len(codenames):
+                missing = set(codenames) - {p.codename for p in found}
+                raise LookupError(f"Unknown permissions for {model_label}: {sorted(missing)}")
+            wanted.extend(found)
+        group.permissions.set(wanted)
+    return Group.objects.filter(name__in=[HEAD_OFFICE_GROUP, *ROLE_GROUPS.values()])
+
+
+@transaction.atomic
+def set_default_address(*, address):
+    """Make `address` its owner's only default address."""
+    address.user.addresses.exclude(pk=address.pk).filter(is_default=True).update(is_default=False)
+    if not address.is_default:
+        address.is_default = True
+        address.save(update_fields=["is_default", "updated_at"])
+    return address
+
+
+def send_set_password_email(*, user, request=None):
+    """Send a staff member created without a password the link to choose one (F-AUTH-2).
+
+    Django's PasswordResetForm skips users without a usable password, so the mail is built here
+    with the same token generator: the link expires with PASSWORD_RESET_TIMEOUT.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.contrib.sites.shortcuts import get_current_site
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    site = get_current_site(request) if request else None
+    context = {
+        "email": user.email,
+        "domain": site.domain if site else "localhost:8000",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request and request.is_secure() else "http",
+    }
+    subject = render_to_string("account/emails/set_password_subject.txt", context).strip()
+    body = render_to_string("account/emails/set_password.txt", context)
+    send_mail(subject, body, None, [user.email])

@@ -1,0 +1,353 @@
+"""OC Pizza settings.
+
+Every value that differs between machines comes from the environment, or from
+`ocpizza/ocpizza/.env` (a copy of `.env.example`, documented line by line).
+Without a .env the app runs in development on an embedded SQLite database.
+"""
+from pathlib import Path
+
+import environ
+import pymysql
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Django's MySQL backend imports MySQLdb; PyMySQL stands in for it (O-1).
+pymysql.install_as_MySQLdb()
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # the folder of manage.py
+REPO_DIR = BASE_DIR.parent
+
+env = environ.Env()
+ENV_FILE = Path(__file__).resolve().parent / ".env"
+if ENV_FILE.exists():
+    environ.Env.read_env(ENV_FILE)
+
+APP_ENV = env.str("APP_ENV", default="development")  # development | test | production
+IS_PRODUCTION = APP_ENV == "production"
+DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+else:
+    # No default: a production server must not start with a guessable key.
+    SECRET_KEY = env.str("SECRET_KEY")
+
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + env.list("ADDS_ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in env.list("ADDS_ALLOWED_HOSTS", default=[])]
+
+INSTALLED_APPS = [
+    # unfold and its contrib apps must come before django.contrib.admin.
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.import_export",
+    "unfold.contrib.simple_history",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "simple_history",
+    "import_export",
+    "axes",
+    "algoliasearch_django",
+    "account",
+    "pizzeria",
+    "product",
+    "order",
+    "home",
+    "dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "ocpizza.urls"
+WSGI_APPLICATION = "ocpizza.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("charset", "utf8mb4")
+    # Read committed: a locked stock row is re-read fresh after the lock is granted.
+    options.setdefault("isolation_level", "read committed")
+    options.setdefault("init_command", "SET sql_mode='STRICT_TRANS_TABLES'")
+    if env.bool("DB_SSLMODE", default=IS_PRODUCTION):
+        # PyMySQL negotiates TLS when given an ssl dict; a CA file pins the server.
+        ssl = {"ca": env.str("DB_SSL_CA")} if env.str("DB_SSL_CA", default="") else {"check_hostname": False}
+        options["ssl"] = ssl
+    DATABASES["default"].setdefault("TEST", {})
+    DATABASES["default"]["TEST"].update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users and logins ---------------------------------------------------------
+AUTH_USER_MODEL = "account.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first so that a locked account is refused before the password check.
+    "axes.backends.AxesStandaloneBackend",
+    # Permissions come from the roles a user holds in pizzerias (StaffMembership).
+    "account.backends.RoleBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "account.validators.DigitOrSymbolValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # F-AUTH-4: one hour
+LOGIN_URL = "account:login"
+LOGIN_REDIRECT_URL = "home:index"
+LOGOUT_REDIRECT_URL = "home:index"
+
+# F-AUTH-3: three failed attempts lock the account for five minutes.
+AXES_FAILURE_LIMIT = 3
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=5 / 60)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/locked.html"
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# F-AUTH-3 locks the *account* after 3 failures, whatever the address: by username on purpose.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français"))]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Static and media files ---------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=REPO_DIR / "var" / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=REPO_DIR / "var" / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- E-mail -------------------------------------------------------------------
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend" if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OC Pizza <commandes@ocpizza.fr>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Stripe (F-ORD-4) -----------------------------------------------------------
+# In development, tests and the demo, STRIPE_API_BASE points at localstripe and
+# Stripe.js is loaded from it; production leaves both empty and uses real keys.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_ocpizza_local")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_ocpizza_local")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_ocpizza_local")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="" if IS_PRODUCTION else "http://localhost:8420")
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default=f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/",
+)
+
+# --- Search (F-SEARCH-1) ----------------------------------------------------------
+ALGOLIA_APP_ID = env.str("ALGOLIA_APP_ID", default="")
+ALGOLIA_API_KEY = env.str("ALGOLIA_API_KEY", default="")
+ALGOLIA = {
+    # algoliasearch_django builds its client at import time and needs non-empty ids;
+    # the placeholders are never used to send anything since AUTO_INDEXING is then off.
+    "APPLICATION_ID": ALGOLIA_APP_ID or "not-configured",
+    "API_KEY": ALGOLIA_API_KEY or "not-configured",
+    "INDEX_PREFIX": env.str("ALGOLIA_INDEX_PREFIX", default="ocpizza"),
+    # Without credentials, no record is sent anywhere and search uses the database.
+    "AUTO_INDEXING": bool(ALGOLIA_APP_ID and ALGOLIA_API_KEY),
+}
+SEARCH_BACKEND = "algolia" if ALGOLIA["AUTO_INDEXING"] else "database"
+
+# --- Geocoding (F-ORD-3) ------------------------------------------------------------
+# "offline": the Paris region's postcode centroids shipped in fixtures/;
+# "ban": the French national address base (api-adresse.data.gouv.fr).
+GEOCODER = env.str("GEOCODER", default="ban" if IS_PRODUCTION else "offline")
+
+# --- Security -------------------------------------------------------------------------
+HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = HSTS_SECONDS
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Logging --------------------------------------------------------------------------
+LOG_DIR = env.path("LOG_DIR", default=REPO_DIR / "var" / "log")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- Admin theme (django-unfold) ---------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": _("OC Pizza"),
+    "SITE_HEADER": _("OC Pizza — gestion"),
+    "SITE_SYMBOL": "local_pizza",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "dashboard.views.dashboard_callback",
+    "COLORS": {
+        "primary": {
+            "50": "254 242 242", "100": "254 226 226", "200": "254 202 202", "300": "252 165 165",
+            "400": "248 113 113", "500": "239 68 68", "600": "220 38 38", "700": "185 28 28",
+            "800": "153 27 27", "900": "127 29 29", "950": "69 10 10",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Service"),
+                "separator": False,
+                "items": [
+                    {"title": _("Tableau de bord"), "icon": "dashboard", "link": reverse_lazy("admin:index")},
+                    {
+                        "title": _("Commandes"),
+                        "icon": "receipt_long",
+                        "link": reverse_lazy("admin:order_order_changelist"),
+                        "permission": "dashboard.utils.can_view_orders",
+                    },
+                ],
+            },
+            {
+                "title": _("Magasins et stock"),
+                "separator": True,
+                "items": [
+                    {
+                        "title": _("Pizzerias"),
+                        "icon": "storefront",
+                        "link": reverse_lazy("admin:pizzeria_pizzeria_changelist"),
+                        "permission": "dashboard.utils.can_view_pizzerias",
+                    },
+                    {
+                        "title": _("Stock"),
+                        "icon": "inventory_2",
+                        "link": reverse_lazy("admin:pizzeria_stock_changelist"),
+                        "permission": "dashboard.utils.can_view_stock",
+                    },
+                    {
+                        "title": _("Mouvements de stock"),
+                        "icon": "swap_vert",
+                        "link": reverse_lazy("admin:pizzeria_stockmovement_changelist"),
+                        "permission": "dashboard.utils.can_view_stock",
+                    },
+                    {
+                        "title": _("Équipes"),
+                        "icon": "badge",
+                        "link": reverse_lazy("admin:pizzeria_staffmembership_changelist"),
+                        "permission": "dashboard.utils.can_view_memberships",
+                    },
+                ],
+            },
+            {
+                "title": _("Carte"),
+                "separator": True,
+                "items": [
+                    {
+                        "title": _("Produits"),
+                        "icon": "local_pizza",
+                        "link": reverse_lazy("admin:product_product_changelist"),
+                        "permission": "dashboard.utils.can_view_products",
+                    },
+                    {
+                        "title": _("Ingrédients"),
+                        "icon": "egg",
+                        "link": reverse_lazy("admin:product_ingredient_changelist"),
+                        "permission": "dashboard.utils.can_view_products",
+                    },
+                    {
+                        "title": _("Aide-mémoire"),
+                        "icon": "sticky_note_2",
+                        "link": reverse_lazy("admin:product_reminder_changelist"),
+                        "permission": "dashboard.utils.can_view_products",
+                    },
+                ],
+            },
+            {
+                "title": _("Utilisateurs"),
+                "separator": True,
+                "items": [
+                    {
+                        "title": _("Utilisateurs"),
+                        "icon": "people",
+                        "link": reverse_lazy("admin:account_user_changelist"),
+                        "permission": "dashboard.utils.is_head_office",
+                    },
+                ],
+            },
+        ],
+    },
+}
+
+# --- Monitoring (O-8) -------------------------------------------------------------------
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+
+if APP_ENV == "test":
+    # Hashing is deliberately slow; the suite creates many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

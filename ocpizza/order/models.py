@@ -1,0 +1,282 @@
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ocpizza.models import TimeStampedModel
+
+# Digits and capitals without the look-alikes (0/O, 1/I/L) so a number reads well on the phone.
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_order_number():
+    """A short, unguessable, readable number such as "OC-7KD4-Q2MX"; unique in the database."""
+    body = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
+    return f"OC-{body[:4]}-{body[4:]}"
+
+
+class Order(TimeStampedModel):
+    class Status(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("En attente de confirmation")
+        TO_PREPARE = "to_prepare", _("À préparer")
+        IN_PREPARATION = "in_preparation", _("En préparation")
+        READY = "ready", _("Prête")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("En livraison")
+        DELIVERED = "delivered", _("Livrée")
+        CANCELLED = "cancelled", _("Annulée")
+        REFUSED = "refused", _("Refusée")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Site web")
+        PHONE = "phone", _("Téléphone")
+        COUNTER = "counter", _("Comptoir")
+
+    class Fulfilment(models.TextChoices):
+        DELIVERY = "delivery", _("Livraison")
+        PICKUP = "pickup", _("À emporter")
+
+    class PaymentMethod(models.TextChoices):
+        CARD_ONLINE = "card_online", _("Carte en ligne")
+        ON_DELIVERY = "on_delivery", _("À la livraison / au retrait")
+
+    class PaymentStatus(models.TextChoices):
+        TO_PAY_ON_DELIVERY = "to_pay_on_delivery", _("À payer à la livraison")
+        AWAITING_PAYMENT = "awaiting_payment", _("En attente de paiement en ligne")
+        PAID = "paid", _("Payée")
+        FAILED = "failed", _("Paiement échoué")
+        PARTLY_REFUNDED = "partly_refunded", _("Partiellement remboursée")
+        REFUNDED = "refunded", _("Remboursée")
+
+    class CollectionMethod(models.TextChoices):
+        CASH = "cash", _("Espèces")
+        CARD = "card", _("Carte bancaire")
+
+    number = models.CharField(_("numéro"), max_length=20, unique=True, default=new_order_number, editable=False)
+    pizzeria = models.ForeignKey(
+        "pizzeria.Pizzeria", on_delete=models.PROTECT, related_name="orders", verbose_name=_("pizzeria")
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("client"),
+    )
+    # Contact snapshot: phone and counter customers may have no account.
+    customer_name = models.CharField(_("nom du client"), max_length=150, blank=True)
+    customer_phone = models.CharField(_("téléphone du client"), max_length=20, blank=True)
+    customer_email = models.EmailField(_("e-mail du client"), blank=True)
+
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    fulfilment = models.CharField(_("mode"), max_length=10, choices=Fulfilment.choices, default=Fulfilment.DELIVERY)
+
+    # Delivery address snapshot: later edits of the customer's address book do not move the order.
+    delivery_line = models.CharField(_("adresse de livraison"), max_length=255, blank=True)
+    delivery_postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    delivery_city = models.CharField(_("ville"), max_length=100, blank=True)
+    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_instructions = models.CharField(_("instructions de livraison"), max_length=255, blank=True)
+
+    status = models.CharField(
+        _("statut"), max_length=30, choices=Status.choices, default=Status.AWAITING_CONFIRMATION, db_index=True
+    )
+    payment_method = models.CharField(
+        _("mode de paiement"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.ON_DELIVERY
+    )
+    payment_status = models.CharField(
+        _("statut du paiement"),
+        max_length=20,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.TO_PAY_ON_DELIVERY,
+    )
+    # Server-computed from the lines; stored so that lists and statistics need no join.
+    total = models.DecimalField(_("total TTC"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField(_("montant payé"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    amount_refunded = models.DecimalField(_("montant remboursé"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    collected_amount = models.DecimalField(
+        _("montant encaissé"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    collected_method = models.CharField(
+        _("encaissé en"), max_length=10, choices=CollectionMethod.choices, blank=True
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    pizzaiolo = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders_prepared",
+        verbose_name=_("pizzaiolo"),
+    )
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders_delivered",
+        verbose_name=_("livreur"),
+    )
+    customer_note = models.CharField(_("note du client"), max_length=255, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=255, blank=True)
+    cancellation_reason = models.CharField(_("motif de l'annulation"), max_length=255, blank=True)
+
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("prête le"), null=True, blank=True)
+    out_for_delivery_at = models.DateTimeField(_("partie en livraison le"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("livrée le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("refusée le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commande")
+        verbose_name_plural = _("commandes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["pizzeria", "status", "created_at"], name="order_shop_status_created"),
+            models.Index(fields=["pizzeria", "created_at"], name="order_shop_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="order_amount_paid_not_negative"),
+            models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="order_refunded_not_negative"),
+            models.CheckConstraint(
+                condition=Q(collected_amount__isnull=True) | Q(collected_amount__gte=0),
+                name="order_collected_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment="pickup") | ~Q(delivery_line=""),
+                name="order_delivery_has_address",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def customer_display(self):
+        if self.customer_name:
+            return self.customer_name
+        return str(self.customer) if self.customer_id else ""
+
+    @property
+    def delivery_address(self):
+        if self.fulfilment != self.Fulfilment.DELIVERY:
+            return ""
+        return f"{self.delivery_line}, {self.delivery_postcode} {self.delivery_city}"
+
+
+class OrderLine(TimeStampedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("commande"))
+    product = models.ForeignKey(
+        "product.Product", on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("produit")
+    )
+    product_name = models.CharField(_("nom du produit"), max_length=100)
+    quantity = models.PositiveSmallIntegerField(_("quantité"))
+    unit_price = models.DecimalField(_("prix unitaire TTC"), max_digits=7, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne de commande")
+        verbose_name_plural = _("lignes de commande")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "product"], name="orderline_unique_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+class Payment(TimeStampedModel):
+    """One payment attempt or refund: a Stripe PaymentIntent, a refund, or money collected at the door."""
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", _("Paiement")
+        REFUND = "refund", _("Remboursement")
+
+    class Provider(models.TextChoices):
+        STRIPE = "stripe", _("Stripe")
+        CASH = "cash", _("Espèces")
+        CARD_TERMINAL = "card_terminal", _("Terminal de paiement")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cours")
+        REQUIRES_ACTION = "requires_action", _("Authentification demandée")
+        SUCCEEDED = "succeeded", _("Réussi")
+        FAILED = "failed", _("Échoué")
+        CANCELED = "canceled", _("Abandonné")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments", verbose_name=_("commande"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.CHARGE)
+    provider = models.CharField(_("moyen"), max_length=20, choices=Provider.choices, default=Provider.STRIPE)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    amount = models.DecimalField(_("montant"), max_digits=9, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, default="eur")
+    intent_id = models.CharField(_("PaymentIntent Stripe"), max_length=255, blank=True, db_index=True)
+    refund_id = models.CharField(_("remboursement Stripe"), max_length=255, blank=True)
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=255, blank=True)
+    failure_message = models.CharField(_("motif de l'échec"), max_length=255, blank=True)
+    event_ids = models.JSONField(_("événements Stripe"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} {self.currency.upper()} — {self.order}"
+
+
+class WebhookEvent(models.Model):
+    """Every Stripe event received, stored once by its id so that a replay changes nothing."""
+
+    event_id = models.CharField(_("identifiant"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    payload = models.JSONField(_("contenu"))
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="webhook_events", verbose_name=_("commande")
+    )
+    flagged = models.BooleanField(_("à vérifier"), default=False)
+    note = models.CharField(_("remarque"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("événement Stripe")
+        verbose_name_plural = _("événements Stripe")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,101 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
+
+from account.roles import is_head_office
+from pizzeria.admin_mixins import BusinessAdmin, ShopScopedAdminMixin
+from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
+
+
+class StockInline(TabularInline):
+    model = Stock
+    extra = 0
+    fields = ["ingredient", "quantity"]
+    readonly_fields = ["ingredient", "quantity"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # stock lines change through the ledger (stock page, imports, orders)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ingredient__unit")
+
+
+class StaffMembershipInline(TabularInline):
+    model = StaffMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role"]
+
+
+@admin.register(Pizzeria)
+class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
+    shop_path = ""
+    list_display = ["name", "city", "postcode", "phone", "status", "delivery_radius_km"]
+    list_filter = ["status", "city"]
+    search_fields = ["name", "city", "postcode", "address_line"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StaffMembershipInline, StockInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "phone"]}),
+        (_("Adresse"), {"fields": ["address_line", "postcode", "city", "latitude", "longitude"]}),
+        (_("Zone de livraison"), {"fields": ["delivery_radius_km", "served_postcodes"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return is_head_office(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_head_office(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(ShopScopedAdminMixin, BusinessAdmin):
+    list_display = ["user", "pizzeria", "role"]
+    list_filter = ["role", "pizzeria"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "pizzeria__name"]
+    list_select_related = ["user", "pizzeria"]
+    autocomplete_fields = ["user"]
+    shop_roles = ("manager",)
+
+
+@admin.register(Stock)
+class StockAdmin(ShopScopedAdminMixin, BusinessAdmin):
+    list_display = ["ingredient", "pizzeria", "quantity_with_unit", "low_flag"]
+    list_filter = ["pizzeria", "ingredient__unit"]
+    search_fields = ["ingredient__name", "pizzeria__name"]
+    list_select_related = ["pizzeria", "ingredient__unit"]
+    readonly_fields = ["pizzeria", "ingredient", "quantity"]
+
+    def has_add_permission(self, request):
+        return False  # stock lines are created with the pizzeria or by import
+
+    @display(description=_("quantité"), ordering="quantity")
+    def quantity_with_unit(self, obj):
+        return f"{obj.quantity.normalize():f} {obj.ingredient.unit.symbol}"
+
+    @display(description=_("stock bas"), label={True: "danger", False: "success"})
+    def low_flag(self, obj):
+        return obj.is_low
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(ShopScopedAdminMixin, ModelAdmin):
+    shop_path = "stock__pizzeria"
+    list_display = ["created_at", "stock", "delta", "quantity_after", "reason", "order", "user"]
+    list_filter = ["reason", "stock__pizzeria"]
+    search_fields = ["stock__ingredient__name", "note", "order__number"]
+    list_select_related = ["stock__pizzeria", "stock__ingredient", "order", "user"]
+    date_hierarchy = "created_at"
+
+    # The ledger is append-only: it is read here, written by pizzeria.services.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,166 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ocpizza.models import TimeStampedModel
+
+
+class Pizzeria(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ouverte")
+        OPENING_SOON = "opening_soon", _("Ouverture prochaine")
+        CLOSED = "closed", _("Fermée")
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    address_line = models.CharField(_("adresse"), max_length=255)
+    postcode = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("ville"), max_length=100)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    delivery_radius_km = models.DecimalField(
+        _("rayon de livraison (km)"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+    served_postcodes = models.TextField(
+        _("codes postaux desservis"),
+        blank=True,
+        help_text=_("Séparés par des virgules. Vide : tout le rayon de livraison est desservi."),
+    )
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pizzeria")
+        verbose_name_plural = _("pizzerias")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(delivery_radius_km__gt=0), name="pizzeria_radius_positive"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="pizzeria_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def served_postcode_list(self):
+        return [code.strip() for code in self.served_postcodes.replace(";", ",").split(",") if code.strip()]
+
+
+class StaffMembership(TimeStampedModel):
+    """A staff member's role in one pizzeria; a user may hold several (users × roles × pizzerias)."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Gérant")
+        PIZZAIOLO = "pizzaiolo", _("Pizzaiolo")
+        DRIVER = "driver", _("Livreur")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("employé")
+    )
+    pizzeria = models.ForeignKey(
+        Pizzeria, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("pizzeria")
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rôle en pizzeria")
+        verbose_name_plural = _("rôles en pizzeria")
+        ordering = ["pizzeria__name", "role", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "pizzeria", "role"], name="staffmembership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.pizzeria}"
+
+
+class Stock(TimeStampedModel):
+    """Quantity of one ingredient in one pizzeria.
+
+    `quantity` only changes through pizzeria.services, which writes a StockMovement
+    for every change: the quantity always equals the sum of its movements.
+    """
+
+    pizzeria = models.ForeignKey(Pizzeria, on_delete=models.CASCADE, related_name="stocks", verbose_name=_("pizzeria"))
+    ingredient = models.ForeignKey(
+        "product.Ingredient", on_delete=models.PROTECT, related_name="stocks", verbose_name=_("ingrédient")
+    )
+    quantity = models.DecimalField(_("quantité"), max_digits=12, decimal_places=3, default=Decimal("0"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stocks")
+        ordering = ["pizzeria__name", "ingredient__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pizzeria", "ingredient"], name="stock_unique_pizzeria_ingredient"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_quantity_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.ingredient} — {self.pizzeria}"
+
+    @property
+    def is_low(self):
+        return self.quantity <= self.ingredient.low_stock_threshold
+
+
+class StockMovement(models.Model):
+    """An append-only ledger line: never updated, never deleted."""
+
+    class Reason(models.TextChoices):
+        ORDER = "order", _("Commande acceptée")
+        ORDER_RETURN = "order_return", _("Retour de commande")
+        DELIVERY = "delivery", _("Livraison de marchandise")
+        CORRECTION = "correction", _("Correction manuelle")
+        INVENTORY = "inventory", _("Inventaire")
+        LOSS = "loss", _("Perte / casse")
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="movements", verbose_name=_("stock"))
+    delta = models.DecimalField(_("variation"), max_digits=12, decimal_places=3)
+    quantity_after = models.DecimalField(_("quantité après"), max_digits=12, decimal_places=3)
+    reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("commentaire"), max_length=255, blank=True)
+    order = models.ForeignKey(
+        "order.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("commande"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mouvement de stock")
+        verbose_name_plural = _("mouvements de stock")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(delta=0), name="stockmovement_delta_not_zero"),
+            models.CheckConstraint(condition=Q(quantity_after__gte=0), name="stockmovement_after_not_negative"),
+        ]
+
+    def __str__(self):
+        sign = "+" if self.delta > 0 else ""
+        return f"{self.stock} {sign}{self.delta} ({self.get_reason_display()})"

@@ -1,0 +1,142 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ocpizza.models import TimeStampedModel
+
+
+class Unit(TimeStampedModel):
+    name = models.CharField(_("nom"), max_length=50, unique=True)
+    symbol = models.CharField(_("symbole"), max_length=10, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unité")
+        verbose_name_plural = _("unités")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.symbol
+
+
+class Ingredient(TimeStampedModel):
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ingredients", verbose_name=_("unité"))
+    low_stock_threshold = models.DecimalField(
+        _("seuil de stock bas"), max_digits=12, decimal_places=3, default=Decimal("0")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ingrédient")
+        verbose_name_plural = _("ingrédients")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low_stock_threshold__gte=0), name="ingredient_threshold_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(TimeStampedModel):
+    class Category(models.TextChoices):
+        PIZZA = "pizza", _("Pizza")
+        DRINK = "drink", _("Boisson")
+        DESSERT = "dessert", _("Dessert")
+
+    name = models.CharField(_("nom"), max_length=100)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices, default=Category.PIZZA)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(_("prix TTC"), max_digits=7, decimal_places=2)
+    discount_price = models.DecimalField(
+        _("prix remisé TTC"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("à la carte"), default=True)
+    image = models.ImageField(_("photo"), upload_to="products/", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("produit")
+        verbose_name_plural = _("produits")
+        ordering = ["category", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(discount_price__isnull=True) | Q(discount_price__gte=0, discount_price__lt=F("price")),
+                name="product_discount_below_price",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def selling_price(self):
+        """What the customer pays: the discount price when there is one."""
+        return self.discount_price if self.discount_price is not None else self.price
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.price is not None and self.price < 0:
+            errors["price"] = _("Le prix ne peut pas être négatif.")
+        if self.discount_price is not None:
+            if self.discount_price < 0:
+                errors["discount_price"] = _("Le prix remisé ne peut pas être négatif.")
+            elif self.price is not None and self.discount_price >= self.price:
+                errors["discount_price"] = _("Le prix remisé doit être inférieur au prix.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecipeLine(TimeStampedModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="recipe_lines", verbose_name=_("produit"))
+    ingredient = models.ForeignKey(
+        Ingredient, on_delete=models.PROTECT, related_name="recipe_lines", verbose_name=_("ingrédient")
+    )
+    quantity = models.DecimalField(_("quantité"), max_digits=10, decimal_places=3)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne de recette")
+        verbose_name_plural = _("recette")
+        ordering = ["product__name", "ingredient__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "ingredient"], name="recipeline_unique_product_ingredient"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="recipeline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} : {self.quantity} {self.ingredient.unit} {self.ingredient}"
+
+
+class Reminder(TimeStampedModel):
+    """A pizzaiolo's "aide-mémoire" for a product, read beside its recipe (F-ADM-5/6)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("produit"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("auteur")
+    )
+    title = models.CharField(_("titre"), max_length=120)
+    content = models.TextField(_("contenu"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("aide-mémoire")
+        verbose_name_plural = _("aide-mémoire")
+        ordering = ["product__name", "-created_at"]
+
+    def __str__(self):
+        return f"{self.product} — {self.title}"

@@ -1,0 +1,79 @@
+"""Shared fixtures: the real database (SQLite or MariaDB from DATABASE_URL), demo data, users per role."""
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are ordinary blocking calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("APP_ENV", "test")
+
+
+def is_mysql():
+    from django.db import connection
+
+    return connection.vendor == "mysql"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
+        skip = pytest.mark.skip(reason="needs MySQL/MariaDB: set DATABASE_URL=mysql://root@127.0.0.1:3306/ocpizza")
+        for item in items:
+            if "mysql" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def reference_data(db):
+    from product.populate import load_reference
+
+    load_reference()
+
+
+@pytest.fixture
+def demo_data(db):
+    """Pizzerias, menu, recipes, stock, one login per role, a few orders (fixtures/*.json)."""
+    from product.populate import load_demo, load_reference
+
+    load_reference()
+    return load_demo()
+
+
+DEMO_PASSWORD = "pizza-demo-2026"
+
+
+@pytest.fixture
+def demo_users(demo_data):
+    from account.models import User
+
+    return {
+        "head_office": User.objects.get(email="siege@ocpizza.fr"),
+        "manager": User.objects.get(email="gerant@ocpizza.fr"),
+        "manager_boulogne": User.objects.get(email="gerant.boulogne@ocpizza.fr"),
+        "pizzaiolo": User.objects.get(email="pizzaiolo@ocpizza.fr"),
+        "driver": User.objects.get(email="livreur@ocpizza.fr"),
+        "customer": User.objects.get(email="client@ocpizza.fr"),
+    }
+
+
+@pytest.fixture
+def shops(demo_data):
+    from pizzeria.models import Pizzeria
+
+    return {p.slug: p for p in Pizzeria.objects.all()}
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user (through the real login form
+    is the browser tests' job; here force_login keeps unit tests quick)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user, backend="account.backends.RoleBackend")
+        return c
+
+    return make
