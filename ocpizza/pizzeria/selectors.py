@@ -1,6 +1,12 @@
 """Reads on pizzerias and their stock."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from account.roles import is_head_office, pizzerias_of
-from pizzeria.models import Pizzeria
+from pizzeria.models import Pizzeria, Stock
 
 
 def scope_to_user(queryset, user, path="pizzeria", roles=()):
@@ -16,3 +22,41 @@ def scope_to_user(queryset, user, path="pizzeria", roles=()):
 
 def pizzerias_for(user, roles=()):
     return scope_to_user(Pizzeria.objects.all(), user, "", roles)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """How many of a product a pizzeria can make now, and the ingredient that limits it."""
+
+    makeable: int | None  # None: the product has no recipe line, nothing limits it
+    limiting_ingredient: str | None = None
+
+    @property
+    def is_available(self):
+        return self.makeable is None or self.makeable > 0
+
+
+def product_availability(*, pizzeria, product_ids=None):
+    """{product_id: Availability} from the pizzeria's stock and the recipes, in one query.
+
+    A missing stock line counts as zero. Products without a recipe are always available.
+    """
+    from product.models import RecipeLine
+
+    stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
+    lines = RecipeLine.objects.all()
+    if product_ids is not None:
+        lines = lines.filter(product_id__in=list(product_ids))
+    rows = lines.annotate(available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=DecimalField())).values_list(
+        "product_id", "ingredient__name", "quantity", "available"
+    )
+    result = {}
+    for product_id, ingredient_name, quantity, available in rows:
+        count = int(Decimal(available) // quantity)
+        current = result.get(product_id)
+        if current is None or count < current.makeable:
+            result[product_id] = Availability(makeable=count, limiting_ingredient=ingredient_name)
+    if product_ids is not None:
+        for product_id in product_ids:
+            result.setdefault(product_id, Availability(makeable=None))
+    return result
