@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "order",
     "home",
     "dashboard",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,8 @@ SESSION_COOKIE_HTTPONLY = True
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The load balancer and Supervisor's probe call /healthz over plain HTTP on 127.0.0.1.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -233,15 +236,33 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- Logging --------------------------------------------------------------------------
+# stdout always (Supervisor keeps it in its log files); in production also files under LOG_DIR,
+# reopened when logrotate moves them (deploy/logrotate).
 LOG_DIR = env.path("LOG_DIR", default=REPO_DIR / "var" / "log")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_TO_FILE = env.bool("LOG_TO_FILE", default=IS_PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+if LOG_TO_FILE:
+    Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+    LOGGING["handlers"]["app_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(Path(LOG_DIR) / "ocpizza.log"),
+        "formatter": "plain",
+    }
+    LOGGING["handlers"]["error_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(Path(LOG_DIR) / "ocpizza-errors.log"),
+        "formatter": "plain",
+        "level": "ERROR",
+    }
+    LOGGING["root"]["handlers"] += ["app_file", "error_file"]
 
 # --- Admin theme (django-unfold) ---------------------------------------------------------
 UNFOLD = {
@@ -347,6 +368,24 @@ UNFOLD = {
 
 # --- Monitoring (O-8) -------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=APP_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.1)
+if SENTRY_DSN:
+    from ocpizza.monitoring import git_release, init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=env.str("SENTRY_RELEASE", default="") or git_release(REPO_DIR),
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
+# --- Operations: backups and weekly maintenance (O-6, O-7) ----------------------------------
+BACKUP_DIR = env.path("BACKUP_DIR", default=REPO_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+# Audit history (F-ADM-8) and login attempts older than this are deleted every Monday.
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=730)
+AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=90)
 
 if APP_ENV == "test":
     # Hashing is deliberately slow; the suite creates many users.
