@@ -1,0 +1,142 @@
+"""The one table of allowed order transitions.
+
+Services (order.services), admin buttons and actions (order.admin), the kitchen and driver
+queues and the documentation (docs/order-workflow.md) all read TRANSITIONS: a status change
+that is not in this table does not happen anywhere.
+
+Who may act is a set of *actors*:
+- "customer": the order's own customer account;
+- "system": no user (the Stripe webhook, a scheduled job);
+- "manager", "pizzaiolo", "driver": a staff role held in the order's pizzeria.
+Head office may do whatever a manager may do, in every pizzeria.
+"""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from account.roles import has_role, is_head_office
+from order.models import Order
+
+S = Order.Status
+CUSTOMER = "customer"
+SYSTEM = "system"
+MANAGER = "manager"
+PIZZAIOLO = "pizzaiolo"
+DRIVER = "driver"
+STAFF_ROLES = (MANAGER, PIZZAIOLO, DRIVER)
+
+
+class TransitionNotAllowed(Exception):
+    """A status change refused by the table (wrong status, wrong role or wrong kind of order).
+
+    `str(exc)` is a French sentence for the user; nothing was changed.
+    """
+
+    def __init__(self, message, *, order=None, action=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.order = order
+        self.action = action
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str  # service name without "_order": accept, refuse, ...
+    sources: tuple  # statuses it may start from
+    target: str
+    actors: tuple  # see module docstring
+    label: object  # button text
+    fulfilment: str | None = None  # only for this kind of order (None: both)
+    needs_reason: bool = False
+
+
+TRANSITIONS = (
+    # Stripe said the card payment succeeded (or staff confirm a phone order by hand).
+    Transition("confirm", (S.AWAITING_CONFIRMATION,), S.TO_PREPARE, (SYSTEM, MANAGER), _("Confirmer")),
+    Transition("accept", (S.TO_PREPARE,), S.IN_PREPARATION, (PIZZAIOLO, MANAGER), _("Accepter")),
+    Transition("refuse", (S.TO_PREPARE,), S.REFUSED, (PIZZAIOLO, MANAGER), _("Refuser"), needs_reason=True),
+    Transition("finish", (S.IN_PREPARATION,), S.READY, (PIZZAIOLO, MANAGER), _("Terminer")),
+    Transition(
+        "take", (S.READY,), S.OUT_FOR_DELIVERY, (DRIVER, MANAGER), _("Prendre en livraison"),
+        fulfilment=Order.Fulfilment.DELIVERY,
+    ),
+    Transition(
+        "deliver", (S.OUT_FOR_DELIVERY,), S.DELIVERED, (DRIVER, MANAGER), _("Livrée"),
+        fulfilment=Order.Fulfilment.DELIVERY,
+    ),
+    # A pickup order is handed over at the counter by the kitchen.
+    Transition(
+        "deliver", (S.READY,), S.DELIVERED, (PIZZAIOLO, MANAGER), _("Remise au client"),
+        fulfilment=Order.Fulfilment.PICKUP,
+    ),
+    # Before the kitchen accepts: the customer, the system (payment abandoned) or the shop.
+    Transition(
+        "cancel", (S.AWAITING_CONFIRMATION, S.TO_PREPARE), S.CANCELLED, (CUSTOMER, SYSTEM, PIZZAIOLO, MANAGER),
+        _("Annuler"), needs_reason=True,
+    ),
+    # After acceptance only a manager may cancel (the ingredients are used: see stock return rule).
+    Transition(
+        "cancel", (S.IN_PREPARATION, S.READY, S.OUT_FOR_DELIVERY), S.CANCELLED, (MANAGER,),
+        _("Annuler"), needs_reason=True,
+    ),
+)
+
+ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+FINAL_STATUSES = (S.DELIVERED, S.CANCELLED, S.REFUSED)
+
+
+def actors_of(user, order):
+    """The actors `user` (None for the system) is for `order`."""
+    if user is None:
+        return {SYSTEM}
+    actors = set()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return actors
+    if order.customer_id and order.customer_id == user.pk:
+        actors.add(CUSTOMER)
+    if is_head_office(user):
+        actors.update(STAFF_ROLES)
+    else:
+        actors.update(role for role in STAFF_ROLES if has_role(user, order.pizzeria_id, role))
+    return actors
+
+
+def transitions_from(order, action=None):
+    """Table rows that start from the order's current status (and suit its fulfilment)."""
+    return [
+        t for t in TRANSITIONS
+        if order.status in t.sources
+        and (t.fulfilment is None or t.fulfilment == order.fulfilment)
+        and (action is None or t.action == action)
+    ]
+
+
+def find_transition(order, action, user):
+    """The row allowing `user` to do `action` on `order` now, or TransitionNotAllowed saying why."""
+    candidates = transitions_from(order, action)
+    if not candidates:
+        verb = next((t.label for t in TRANSITIONS if t.action == action), action)
+        raise TransitionNotAllowed(
+            _("Impossible de faire « %(action)s » sur la commande %(number)s : elle est « %(status)s ».")
+            % {"action": verb, "number": order.number, "status": order.get_status_display()},
+            order=order, action=action,
+        )
+    actors = actors_of(user, order)
+    for transition in candidates:
+        if actors & set(transition.actors):
+            return transition
+    raise TransitionNotAllowed(
+        _("Vous n'avez pas le rôle nécessaire pour « %(action)s » la commande %(number)s dans cette pizzeria.")
+        % {"action": candidates[0].label, "number": order.number},
+        order=order, action=action,
+    )
+
+
+def allowed_actions(order, user):
+    """Actions `user` may do on `order` now, in table order (for buttons and queues)."""
+    actors = actors_of(user, order)
+    return [t.action for t in transitions_from(order) if actors & set(t.actors)]
+
+
+def is_allowed(order, action, user):
+    return action in allowed_actions(order, user)

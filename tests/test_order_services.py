@@ -1,0 +1,246 @@
+"""F-OM-2..6, F-ORD-5/6: the order workflow through its services, on the demo data."""
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+
+from order.models import Order, Payment
+from order.services import (
+    InsufficientStock,
+    TransitionNotAllowed,
+    accept_order,
+    cancel_order,
+    confirm_order,
+    deliver_order,
+    finish_order,
+    place_order,
+    record_failed_collection,
+    refuse_order,
+    take_order,
+)
+from pizzeria.models import Stock, StockMovement
+from product.models import Product
+
+
+def product(slug):
+    return Product.objects.get(slug=slug)
+
+
+def stock_of(shop, ingredient_name):
+    return Stock.objects.get(pizzeria=shop, ingredient__name=ingredient_name)
+
+
+def ledger_matches(shop):
+    for stock in Stock.objects.filter(pizzeria=shop):
+        # SQLite sums decimals as floats: compare at the column's 3 decimal places.
+        total = Decimal(stock.movements.aggregate(s=Sum("delta"))["s"] or 0).quantize(Decimal("0.001"))
+        assert stock.quantity == total, stock
+
+
+def web_order(shop, customer, *lines, payment_method="on_delivery", fulfilment="delivery"):
+    return place_order(
+        pizzeria=shop,
+        customer=customer,
+        lines=[(product(slug), qty) for slug, qty in lines],
+        fulfilment=fulfilment,
+        payment_method=payment_method,
+        channel="web",
+        address=customer.addresses.first(),
+        by=customer,
+    )
+
+
+@pytest.mark.django_db
+def test_place_order_prices_server_side_and_routes_by_payment(shops, demo_users):
+    customer = demo_users["customer"]
+    reine = product("reine")
+    on_delivery = web_order(shops["bastille"], customer, ("reine", 2), ("coca-cola", 1))
+    assert on_delivery.status == Order.Status.TO_PREPARE
+    assert on_delivery.payment_status == Order.PaymentStatus.TO_PAY_ON_DELIVERY
+    assert on_delivery.total == reine.selling_price * 2 + product("coca-cola").selling_price
+    assert on_delivery.delivery_line == customer.addresses.first().line
+    assert [line.unit_price for line in on_delivery.lines.all()][0] == reine.selling_price
+
+    card = web_order(shops["bastille"], customer, ("reine", 1), payment_method="card_online")
+    assert card.status == Order.Status.AWAITING_CONFIRMATION
+    assert card.payment_status == Order.PaymentStatus.AWAITING_PAYMENT
+    confirm_order(card)
+    card.refresh_from_db()
+    assert card.status == Order.Status.TO_PREPARE and card.confirmed_at
+
+
+@pytest.mark.django_db
+def test_place_order_refuses_inactive_unavailable_and_empty(shops, demo_users):
+    customer = demo_users["customer"]
+    count = Order.objects.count()
+    reine = product("reine")
+    reine.is_active = False
+    reine.save()
+    with pytest.raises(ValidationError, match="plus à la carte"):
+        web_order(shops["bastille"], customer, ("reine", 1))
+    # Montmartre has no mozzarella: a margherita cannot be ordered there.
+    with pytest.raises(ValidationError, match="indisponible"):
+        web_order(shops["montmartre"], customer, ("margherita", 1))
+    with pytest.raises(ValidationError, match="vide"):
+        place_order(pizzeria=shops["bastille"], customer=customer, lines=[], fulfilment="pickup",
+                    payment_method="on_delivery", channel="web")
+    with pytest.raises(ValidationError):
+        place_order(pizzeria=shops["bastille"], customer=customer, lines=[(product("margherita"), 1)],
+                    fulfilment="delivery", payment_method="on_delivery", channel="web", address=None)
+    assert Order.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_phone_order_for_new_contact_needs_shop_staff(shops, demo_users):
+    lines = [(product("margherita"), 1)]
+    contact = {"name": "Jeanne Martin", "phone": "0601020304"}
+    address = {"line": "3 rue de la Roquette", "postcode": "75011", "city": "Paris"}
+    with pytest.raises(ValidationError, match="équipe"):
+        place_order(pizzeria=shops["bastille"], customer=None, lines=lines, fulfilment="delivery",
+                    payment_method="on_delivery", channel="phone", address=address, contact=contact,
+                    by=demo_users["driver"])
+    order = place_order(pizzeria=shops["bastille"], customer=None, lines=lines, fulfilment="delivery",
+                        payment_method="on_delivery", channel="phone", address=address, contact=contact,
+                        by=demo_users["pizzaiolo"])
+    assert order.customer_name == "Jeanne Martin" and order.created_by == demo_users["pizzaiolo"]
+    assert order.status == Order.Status.TO_PREPARE and order.delivery_city == "Paris"
+
+
+@pytest.mark.django_db
+def test_full_delivery_path_takes_stock_once_and_records_everyone(shops, demo_users, django_capture_on_commit_callbacks):
+    shop = shops["bastille"]
+    mozza_before = stock_of(shop, "Mozzarella").quantity
+    with django_capture_on_commit_callbacks(execute=True):
+        order = web_order(shop, demo_users["customer"], ("margherita", 2))
+        accept_order(order, by=demo_users["pizzaiolo"])
+        finish_order(order, by=demo_users["pizzaiolo"])
+        take_order(order, by=demo_users["driver"])
+        deliver_order(order, by=demo_users["driver"], collected="50", method="cash")
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED
+    assert order.pizzaiolo == demo_users["pizzaiolo"] and order.driver == demo_users["driver"]
+    assert order.delivered_at and order.collected_amount == Decimal("50.00")
+    assert order.payment_status == Order.PaymentStatus.PAID
+    recipe = product("margherita").recipe_lines.get(ingredient__name="Mozzarella").quantity
+    assert stock_of(shop, "Mozzarella").quantity == mozza_before - 2 * recipe
+    assert order.stock_movements.filter(reason=StockMovement.Reason.ORDER).count() == product("margherita").recipe_lines.count()
+    ledger_matches(shop)
+    # One e-mail per status: to prepare, in preparation, ready, out for delivery, delivered.
+    assert [m.to for m in mail.outbox] == [["client@ocpizza.fr"]] * 5
+    assert order.number in mail.outbox[-1].subject
+
+
+@pytest.mark.django_db
+def test_accept_short_of_stock_takes_nothing_and_lists_missing(shops, demo_users):
+    shop = shops["bastille"]
+    order = web_order(shop, demo_users["customer"], ("margherita", 3))
+    from pizzeria.services import count_stock
+
+    mozza = stock_of(shop, "Mozzarella")
+    count_stock(pizzeria=shop, ingredient=mozza.ingredient, counted=Decimal("0.1"))
+    before = {s.pk: s.quantity for s in Stock.objects.filter(pizzeria=shop)}
+    with pytest.raises(InsufficientStock) as info:
+        accept_order(order, by=demo_users["pizzaiolo"])
+    assert [m[0].name for m in info.value.missing] == ["Mozzarella"]
+    assert info.value.missing[0][2] == Decimal("0.1")
+    assert "Mozzarella" in str(info.value)
+    assert {s.pk: s.quantity for s in Stock.objects.filter(pizzeria=shop)} == before
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    refuse_order(order, by=demo_users["pizzaiolo"], reason="Plus de mozzarella")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUSED and order.refusal_reason == "Plus de mozzarella"
+    ledger_matches(shop)
+
+
+@pytest.mark.django_db
+def test_refused_transitions_change_nothing(shops, demo_users):
+    shop = shops["bastille"]
+    order = web_order(shop, demo_users["customer"], ("margherita", 1))
+    with pytest.raises(TransitionNotAllowed, match="rôle"):
+        accept_order(order, by=demo_users["driver"])  # a driver does not cook
+    with pytest.raises(TransitionNotAllowed, match="rôle"):
+        accept_order(order, by=demo_users["manager_boulogne"])  # not their shop
+    with pytest.raises(TransitionNotAllowed, match="À préparer"):
+        finish_order(order, by=demo_users["pizzaiolo"])  # not accepted yet
+    with pytest.raises(TransitionNotAllowed):
+        take_order(order, by=demo_users["driver"])
+    with pytest.raises(TransitionNotAllowed):
+        confirm_order(order)  # already confirmed
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE and order.pizzaiolo is None
+    accept_order(order, by=demo_users["pizzaiolo"])
+    with pytest.raises(TransitionNotAllowed):
+        accept_order(order, by=demo_users["pizzaiolo"])  # twice would take stock twice
+    with pytest.raises(TransitionNotAllowed, match="rôle"):
+        cancel_order(order, by=demo_users["customer"], reason="trop tard")
+    with pytest.raises(TransitionNotAllowed, match="rôle"):
+        cancel_order(order, by=demo_users["pizzaiolo"], reason="trop tard")
+
+
+@pytest.mark.django_db
+def test_cancel_rule_returns_stock_only_when_asked_in_preparation(shops, demo_users):
+    shop = shops["bastille"]
+    manager = demo_users["manager"]
+    before = stock_of(shop, "Mozzarella").quantity
+
+    early = web_order(shop, demo_users["customer"], ("margherita", 1))
+    cancel_order(early, by=demo_users["customer"], reason="Je me suis trompé")
+    assert early.status == Order.Status.CANCELLED and not early.stock_movements.exists()
+
+    returned = web_order(shop, demo_users["customer"], ("margherita", 2))
+    accept_order(returned, by=demo_users["pizzaiolo"])
+    assert stock_of(shop, "Mozzarella").quantity < before
+    with pytest.raises(ValidationError):
+        cancel_order(returned, by=manager, reason="")  # accepted: a reason is required
+    cancel_order(returned, by=manager, reason="Client injoignable", restock=True)
+    assert stock_of(shop, "Mozzarella").quantity == before
+    assert returned.stock_movements.filter(reason=StockMovement.Reason.ORDER_RETURN).exists()
+
+    kept = web_order(shop, demo_users["customer"], ("margherita", 1))
+    accept_order(kept, by=demo_users["pizzaiolo"])
+    finish_order(kept, by=demo_users["pizzaiolo"])
+    with pytest.raises(ValidationError, match="en préparation"):
+        cancel_order(kept, by=manager, reason="Brûlée", restock=True)  # already baked
+    cancel_order(kept, by=manager, reason="Brûlée")
+    assert stock_of(shop, "Mozzarella").quantity < before  # consumed, and the ledger says by whom
+    ledger_matches(shop)
+
+
+@pytest.mark.django_db
+def test_failed_card_at_door_can_be_retried_or_paid_cash(shops, demo_users):
+    shop = shops["bastille"]
+    driver = demo_users["driver"]
+    order = web_order(shop, demo_users["customer"], ("margherita", 1))
+    accept_order(order, by=demo_users["pizzaiolo"])
+    finish_order(order, by=demo_users["pizzaiolo"])
+    take_order(order, by=driver)
+    record_failed_collection(order, by=driver, message="Carte refusée")
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.FAILED
+    assert order.status == Order.Status.OUT_FOR_DELIVERY
+    with pytest.raises(ValidationError, match="inférieur"):
+        deliver_order(order, by=driver, collected="1", method="cash")
+    with pytest.raises(ValidationError, match="espèces ou carte"):
+        deliver_order(order, by=driver, collected=str(order.total), method="cheque")
+    deliver_order(order, by=driver, collected=str(order.total), method="cash")
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED and order.payment_status == Order.PaymentStatus.PAID
+    assert list(order.payments.order_by("pk").values_list("status", "provider")) == [
+        (Payment.Status.FAILED, Payment.Provider.CARD_TERMINAL),
+        (Payment.Status.SUCCEEDED, Payment.Provider.CASH),
+    ]
+
+
+@pytest.mark.django_db
+def test_mail_failure_does_not_undo_transition(shops, demo_users, settings, django_capture_on_commit_callbacks, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    order = web_order(shops["bastille"], demo_users["customer"], ("margherita", 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_order(order, by=demo_users["pizzaiolo"])
+    order.refresh_from_db()
+    assert order.status == Order.Status.IN_PREPARATION
+    assert "could not be sent" in caplog.text
