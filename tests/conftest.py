@@ -77,3 +77,7 @@ def client_for(client):
         return c
 
     return make
+
+
+# localstripe per test session (payments and checkout tests): see tests/payments_conftest.py.
+from tests.payments_conftest import localstripe_url, stripe_local, stripe_webhooks  # noqa: E402,F401
