@@ -1,0 +1,132 @@
+"""F-OM-2 under load: many kitchens accepting at once never oversell, on MariaDB's row locks.
+
+Each thread has its own database connection (Django gives one per thread) and closes it.
+"""
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from account.models import User
+from order.models import Order
+from order.services import InsufficientStock, accept_order, place_order
+from pizzeria.models import Pizzeria, Stock
+from pizzeria.services import count_stock
+from product.models import Product
+
+CHEESE = "Mozzarella"
+
+
+def prepare_shop(shop, *, pizzas_of_cheese, customer):
+    """Plenty of everything but cheese, which is counted to exactly `pizzas_of_cheese` margheritas."""
+    margherita = Product.objects.get(slug="margherita")
+    per_pizza = margherita.recipe_lines.get(ingredient__name=CHEESE).quantity
+    for line in margherita.recipe_lines.select_related("ingredient"):
+        counted = per_pizza * pizzas_of_cheese if line.ingredient.name == CHEESE else line.quantity * 1000
+        count_stock(pizzeria=shop, ingredient=line.ingredient, counted=counted, note="test")
+    return per_pizza
+
+
+def make_orders(shop, customer, sizes):
+    margherita = Product.objects.get(slug="margherita")
+    return [
+        place_order(pizzeria=shop, customer=customer, lines=[(margherita, size)], fulfilment="pickup",
+                    payment_method="on_delivery", channel="web", by=customer).pk
+        for size in sizes
+    ]
+
+
+def accept_all(order_ids, user_email):
+    """Accept every order from its own thread, all released together; {order_id: "ok" | "short" | error}."""
+    results = {}
+    barrier = threading.Barrier(len(order_ids))
+
+    def work(order_id):
+        try:
+            user = User.objects.get(email=user_email)
+            order = Order.objects.get(pk=order_id)
+            barrier.wait(timeout=60)
+            accept_order(order, by=user)
+            results[order_id] = "ok"
+        except InsufficientStock:
+            results[order_id] = "short"
+        except Exception as exc:  # reported by the assertion below, never swallowed
+            results[order_id] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(order_id,)) for order_id in order_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return results
+
+
+def cheese_stock(shop):
+    return Stock.objects.get(pizzeria=shop, ingredient__name=CHEESE)
+
+
+def assert_ledger(shop):
+    for stock in Stock.objects.filter(pizzeria=shop):
+        assert stock.quantity >= 0
+        assert stock.quantity == (stock.movements.aggregate(s=Sum("delta"))["s"] or Decimal(0)), stock
+
+
+def assert_exactly_fitting(shop, order_ids, results, per_pizza, initial_pizzas):
+    sizes = {o.pk: o.lines.get().quantity for o in Order.objects.filter(pk__in=order_ids).prefetch_related("lines")}
+    assert set(results.values()) <= {"ok", "short"}, results
+    taken = sum(sizes[pk] for pk, r in results.items() if r == "ok")
+    remaining_pizzas = initial_pizzas - taken
+    stock = cheese_stock(shop)
+    assert stock.quantity == per_pizza * remaining_pizzas >= 0
+    # Stock only goes down, so an order refused for a shortfall cannot fit in what is left.
+    assert all(sizes[pk] > remaining_pizzas for pk, r in results.items() if r == "short")
+    statuses = dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "status"))
+    for pk, result in results.items():
+        assert statuses[pk] == (Order.Status.IN_PREPARATION if result == "ok" else Order.Status.TO_PREPARE)
+        movements = Order.objects.get(pk=pk).stock_movements.count()
+        assert (movements > 0) == (result == "ok")
+    return taken
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_forty_kitchens_accept_at_once_and_cheese_never_goes_negative(demo_users):
+    shop = Pizzeria.objects.get(slug="bastille")
+    customer = demo_users["customer"]
+    per_pizza = prepare_shop(shop, pizzas_of_cheese=30, customer=customer)
+    sizes = [1 if i % 2 else 2 for i in range(40)]  # 60 pizzas asked for, cheese for 30
+    order_ids = make_orders(shop, customer, sizes)
+
+    results = accept_all(order_ids, "pizzaiolo@ocpizza.fr")
+
+    assert len(results) == 40
+    taken = assert_exactly_fitting(shop, order_ids, results, per_pizza, 30)
+    assert 29 <= taken <= 30  # cheese runs out: at most one pizza's worth can be left over
+    assert list(results.values()).count("short") >= 10
+    assert_ledger(shop)
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_two_shops_at_once_do_not_touch_each_other(demo_users):
+    customer = demo_users["customer"]
+    bastille = Pizzeria.objects.get(slug="bastille")
+    boulogne = Pizzeria.objects.get(slug="boulogne")
+    per_pizza = prepare_shop(bastille, pizzas_of_cheese=12, customer=customer)
+    prepare_shop(boulogne, pizzas_of_cheese=25, customer=customer)
+    bastille_ids = make_orders(bastille, customer, [1] * 20)
+    boulogne_ids = make_orders(boulogne, customer, [1] * 20)
+
+    # Head office may accept anywhere; the two shops' orders are interleaved in one release.
+    mixed = [pk for pair in zip(bastille_ids, boulogne_ids) for pk in pair]
+    results = accept_all(mixed, "siege@ocpizza.fr")
+
+    assert assert_exactly_fitting(bastille, bastille_ids, {pk: results[pk] for pk in bastille_ids}, per_pizza, 12) == 12
+    assert assert_exactly_fitting(boulogne, boulogne_ids, {pk: results[pk] for pk in boulogne_ids}, per_pizza, 25) == 20
+    assert cheese_stock(boulogne).quantity == per_pizza * 5
+    assert_ledger(bastille)
+    assert_ledger(boulogne)
