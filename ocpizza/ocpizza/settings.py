@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 import pymysql
+from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on the public site (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -234,6 +237,38 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp) for the public site. The admin is left out on purpose:
+# django-unfold relies on inline scripts and styles a strict policy would block. Inline scripts
+# on the site need `nonce="{{ request.csp_nonce }}"`; inline event handlers (onclick=) are refused.
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_STRIPE_ORIGINS = sorted(
+    {o for o in (_origin(STRIPE_JS_URL), _origin(STRIPE_API_BASE)) if o}
+    | ({"https://js.stripe.com", "https://hooks.stripe.com", "https://api.stripe.com"} if not STRIPE_API_BASE else set())
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE, *_STRIPE_ORIGINS],
+        # Inline style attributes are harmless enough and common in templates; scripts are not.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_STRIPE_ORIGINS],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *_STRIPE_ORIGINS],
+        "frame-src": ["'self'", *_STRIPE_ORIGINS],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *_STRIPE_ORIGINS],
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------
 # stdout always (Supervisor keeps it in its log files); in production also files under LOG_DIR,
