@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
-from account.roles import is_head_office
+from account.roles import is_head_office, pizzerias_of
 from pizzeria.admin_mixins import BusinessAdmin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
+from pizzeria.resources import StockCountResource
+from product.import_admin import SpreadsheetAdminMixin
 
 
 class StockInline(TabularInline):
@@ -62,7 +64,8 @@ class StaffMembershipAdmin(ShopScopedAdminMixin, BusinessAdmin):
 
 
 @admin.register(Stock)
-class StockAdmin(ShopScopedAdminMixin, BusinessAdmin):
+class StockAdmin(ShopScopedAdminMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [StockCountResource]  # stock counts: each change is an inventory movement
     list_display = ["ingredient", "pizzeria", "quantity_with_unit", "low_flag"]
     list_filter = ["pizzeria", "ingredient__unit"]
     search_fields = ["ingredient__name", "pizzeria__name"]
@@ -71,6 +74,10 @@ class StockAdmin(ShopScopedAdminMixin, BusinessAdmin):
 
     def has_add_permission(self, request):
         return False  # stock lines are created with the pizzeria or by import
+
+    def has_import_permission(self, request):
+        # Managers count their own shops (checked line by line); head office counts any.
+        return is_head_office(request.user) or bool(pizzerias_of(request.user, "manager"))
 
     @display(description=_("quantité"), ordering="quantity")
     def quantity_with_unit(self, obj):

@@ -3,17 +3,21 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from pizzeria.admin_mixins import BusinessAdmin, HeadOfficeWriteMixin
+from product.import_admin import SpreadsheetAdminMixin
 from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
+from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
 
 
 @admin.register(Unit)
-class UnitAdmin(HeadOfficeWriteMixin, BusinessAdmin):
+class UnitAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [UnitResource]
     list_display = ["name", "symbol"]
     search_fields = ["name", "symbol"]
 
 
 @admin.register(Ingredient)
-class IngredientAdmin(HeadOfficeWriteMixin, BusinessAdmin):
+class IngredientAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [IngredientResource]
     list_display = ["name", "unit", "low_stock_threshold"]
     list_filter = ["unit"]
     search_fields = ["name"]
@@ -38,7 +42,8 @@ class ReminderInline(TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin):
+class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [ProductResource]
     list_display = ["name", "category", "price", "discount_price", "is_active"]
     list_filter = ["category", "is_active"]
     list_editable = []
@@ -52,7 +57,8 @@ class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin):
 
 
 @admin.register(RecipeLine)
-class RecipeLineAdmin(HeadOfficeWriteMixin, BusinessAdmin):
+class RecipeLineAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [RecipeLineResource]
     list_display = ["product", "ingredient", "quantity"]
     list_filter = ["product", "ingredient"]
     search_fields = ["product__name", "ingredient__name"]

@@ -1,0 +1,500 @@
+"""Spreadsheet imports and exports shared by every resource (F-ADM-7).
+
+django-import-export does the work (preview, diff, transaction); this module makes it strict and
+French-friendly:
+
+- file formats that read CSV as a French spreadsheet writes it (`;` or `,` separators, decimal
+  commas, UTF-8 with or without BOM) and XLSX, with a size limit and French errors;
+- widgets that parse decimals, booleans, choices and natural keys with French errors;
+- `SpreadsheetResource`, the base of every resource: headers normalised, missing columns and
+  duplicate rows refused, errors keyed by column and numbered by spreadsheet line, nothing
+  written unless the whole file is valid, formulas neutralised on export.
+"""
+import csv
+import io
+import re
+import unicodedata
+from collections import OrderedDict
+from decimal import Decimal, InvalidOperation
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+from import_export.formats import base_formats
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import Result, RowResult
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 Mio: a 10 000-line recipe file is ~400 Kio
+MAX_IMPORT_ROWS = 20_000
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: the message is French and shown as is."""
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+def neutralise_formula(value):
+    """Prefixes an apostrophe to text a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Numbers (Decimal, int) are left alone: a negative number is not a formula.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def restore_formula_text(value):
+    """Reverse of neutralise_formula, so that an exported file imports back unchanged."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def normalise_header(header):
+    """ "Unité ", "QUANTITÉ comptée" -> "unite", "quantite_comptee": headers typed by hand match."""
+    text = unicodedata.normalize("NFKD", force_str(header or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+def natural(value):
+    """Key used to match names: case, accents-composition and outer spaces do not matter."""
+    return unicodedata.normalize("NFC", force_str(value)).strip().casefold()
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def _check_size(data):
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFileError(
+            _("Le fichier dépasse la taille maximale de %(max)s Mio.") % {"max": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+
+
+def _build_dataset(rows):
+    """Dataset from a list of rows (first = headers), rectangular, blank trailing lines dropped."""
+    rows = [list(row) for row in rows]
+    while rows and all(is_blank(cell) for cell in rows[-1]):
+        rows.pop()
+    if not rows or all(is_blank(cell) for cell in rows[0]):
+        raise ImportFileError(_("Le fichier est vide : la première ligne doit contenir les en-têtes de colonnes."))
+    headers = [force_str(cell if cell is not None else "").strip() for cell in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(rows) == 1:
+        raise ImportFileError(_("Le fichier ne contient que les en-têtes : aucune ligne à importer."))
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise ImportFileError(
+            _("Le fichier contient plus de %(max)s lignes : découpez-le en plusieurs fichiers.") % {"max": MAX_IMPORT_ROWS}
+        )
+    dataset = tablib.Dataset(headers=headers)
+    width = len(headers)
+    for line, row in enumerate(rows[1:], start=2):
+        extra = row[width:]
+        if any(not is_blank(cell) for cell in extra):
+            raise ImportFileError(
+                _("Ligne %(line)s : plus de cellules remplies que de colonnes d'en-tête.") % {"line": line}
+            )
+        row = row[:width] + [""] * (width - len(row))
+        dataset.append(["" if cell is None else cell for cell in row])
+    return dataset
+
+
+class FrenchCSV(base_formats.CSV):
+    """CSV as Excel or LibreOffice save it in France: `;` or `,`, UTF-8 with or without BOM.
+
+    Read as bytes (is_binary) so that decoding errors get a French message here rather than
+    a UnicodeDecodeError in the temporary storage. Exports use `;` and a BOM, which a French
+    Excel opens correctly with a double click.
+    """
+
+    CONTENT_TYPE = "text/csv; charset=utf-8"
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        _check_size(in_stream)
+        if b"\x00" in in_stream:
+            raise ImportFileError(_("Ce fichier n'est pas un fichier texte CSV (contenu binaire)."))
+        try:
+            text = in_stream.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _(
+                    "Le fichier n'est pas encodé en UTF-8 (octet invalide en position %(position)s) : "
+                    "enregistrez-le au format « CSV UTF-8 »."
+                )
+                % {"position": error.start}
+            ) from error
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise ImportFileError(_("Fichier CSV illisible : %(error)s.") % {"error": error}) from error
+        return _build_dataset(rows)
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(dataset.headers)
+        for row in dataset:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+class FrenchXLSX(base_formats.XLSX):
+    """XLSX, first sheet; unreadable or oversized workbooks are refused with a French message."""
+
+    def create_dataset(self, in_stream):
+        from openpyxl import load_workbook
+
+        _check_size(in_stream)
+        try:
+            book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+            sheet = book.active
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(row)
+                if len(rows) > MAX_IMPORT_ROWS + 1:
+                    break
+            book.close()
+        except ImportFileError:
+            raise
+        except Exception as error:  # zipfile, XML and openpyxl errors: all mean "not a workbook"
+            raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")) from error
+        return _build_dataset(rows)
+
+
+IMPORT_FORMATS = [FrenchCSV, FrenchXLSX]
+
+
+# --- widgets ---------------------------------------------------------------------------------
+
+
+class FrenchDecimalWidget(widgets.Widget):
+    """Decimal written "12,5", "12.5", "1 234,5" or as a spreadsheet number; bounded like the column."""
+
+    def __init__(self, *, max_digits, decimal_places, minimum=Decimal("0"), strictly_positive=False):
+        super().__init__(coerce_to_string=True)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        self.minimum = minimum
+        self.strictly_positive = strictly_positive
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("« %(value)s » n'est pas un nombre.") % {"value": value})
+        if isinstance(value, (int, float, Decimal)):
+            text = str(value)
+        else:
+            text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
+            if text.count(",") == 1:
+                text = text.replace(".", "").replace(",", ".") if "." in text and text.index(".") < text.index(",") else text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("« %(value)s » n'est pas un nombre.") % {"value": str(value)[:40]}) from None
+        if not number.is_finite():
+            raise ValueError(_("« %(value)s » n'est pas un nombre.") % {"value": str(value)[:40]})
+        if self.strictly_positive and number <= 0:
+            raise ValueError(_("La quantité doit être supérieure à zéro (%(value)s).") % {"value": text[:40]})
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError(_("Une valeur négative n'est pas acceptée (%(value)s).") % {"value": text[:40]})
+        if abs(number) >= Decimal(10) ** (self.max_digits - self.decimal_places):
+            raise ValueError(_("%(value)s est trop grand.") % {"value": text[:40]})
+        if number.as_tuple().exponent < -self.decimal_places and number != number.quantize(Decimal(1).scaleb(-self.decimal_places)):
+            raise ValueError(
+                _("%(value)s a trop de décimales : %(places)s au plus.") % {"value": text[:40], "places": self.decimal_places}
+            )
+        return number.quantize(Decimal(1).scaleb(-self.decimal_places))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if kwargs.get("force_native_type"):
+            return value
+        text = format(Decimal(value).normalize(), "f")
+        return text.replace(".", ",")
+
+
+class FrenchBooleanWidget(widgets.Widget):
+    TRUE = {"oui", "o", "vrai", "true", "1", "x", "yes", "y"}
+    FALSE = {"non", "n", "faux", "false", "0", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        key = natural(value)
+        if key in self.TRUE:
+            return True
+        if key in self.FALSE:
+            return False
+        raise ValueError(_("« %(value)s » : écrivez « oui » ou « non ».") % {"value": str(value)[:40]})
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return _("oui") if value else _("non")
+
+
+class TextWidget(widgets.Widget):
+    """Text cell, stripped, bounded to the column length; `required` refuses blanks."""
+
+    def __init__(self, *, max_length=None, required=False):
+        super().__init__(coerce_to_string=True)
+        self.max_length = max_length
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            if self.required:
+                raise ValueError(_("Cette cellule est obligatoire."))
+            return ""
+        text = force_str(value).strip()
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(_("Texte trop long : %(max)s caractères au plus.") % {"max": self.max_length})
+        return text
+
+
+class ChoiceWidget(widgets.Widget):
+    """A TextChoices value, written as its French label ("Boisson") or its value ("drink")."""
+
+    def __init__(self, choices):
+        super().__init__(coerce_to_string=True)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        key = natural(value)
+        for choice_value, label in self.choices.choices:
+            if key in (natural(choice_value), natural(label)):
+                return choice_value
+        labels = ", ".join(str(label) for _v, label in self.choices.choices)
+        raise ValueError(_("« %(value)s » inconnu : valeurs possibles %(labels)s.") % {"value": str(value)[:40], "labels": labels})
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None or value == "":
+            return ""
+        return str(self.choices(value).label)
+
+
+class NaturalKeyWidget(widgets.Widget):
+    """A foreign key written as a natural key (slug, name, symbol), looked up in a per-import cache.
+
+    The resource fills `cache` ({natural(key): object}) once in before_import, so a 10 000-line
+    file costs one query per related table, not one per line.
+    """
+
+    def __init__(self, *, attribute, unknown_message, aliases=()):
+        super().__init__(coerce_to_string=True)
+        self.attribute = attribute
+        self.aliases = aliases  # other attributes accepted on import (a pizzeria's name as well as its slug)
+        self.unknown_message = unknown_message
+        self.cache = None
+
+    def load(self, queryset):
+        self.cache = {}
+        for obj in queryset:
+            for attribute in (*self.aliases, self.attribute):
+                self.cache[natural(getattr(obj, attribute))] = obj
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            raise ValueError(_("Cette cellule est obligatoire."))
+        obj = self.cache.get(natural(value)) if self.cache is not None else None
+        if obj is None:
+            raise ValueError(self.unknown_message % {"value": str(value)[:60]})
+        return obj
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else getattr(value, self.attribute)
+
+
+# --- results and resources -------------------------------------------------------------------
+
+
+class SpreadsheetResult(Result):
+    """Numbers errors by spreadsheet line (the header is line 1, the first data row line 2)."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+    def error_lines(self):
+        """{line: [French messages]} of every refused row, for tests and messages."""
+        lines = {}
+        for invalid in self.invalid_rows:
+            lines[invalid.number] = [str(m) for messages in invalid.error_dict.values() for m in messages]
+        for line, errors in self.row_errors():
+            lines.setdefault(line, []).extend(str(error.error) for error in errors)
+        return lines
+
+
+class NaturalKeyInstanceLoader(BaseInstanceLoader):
+    """Finds the existing row for each line from a cache the resource builds in one query."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.instances = resource.load_existing(dataset)
+
+    def get_instance(self, row):
+        key = self.resource.instance_key(row)
+        return None if key is None else self.instances.get(key)
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """Base of every import: strict, all-or-nothing, French, matching by natural keys only.
+
+    Subclasses declare their fields (column names are the French headers), `required_columns`,
+    `key_columns` (the natural key of a line, used for duplicates), and implement
+    `load_existing(dataset)` / `instance_key(row)`.
+    """
+
+    required_columns = ()
+    key_columns = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = kwargs.get("user")
+
+    @classmethod
+    def get_result_class(cls):
+        return SpreadsheetResult
+
+    # -- the whole file ------------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # Never half-applied: one transaction, rolled back on any row error (validation included).
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs.pop("collect_failed_rows", None)
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        if kwargs.get("user") is not None:
+            self.user = kwargs["user"]
+        headers = [normalise_header(h) for h in (dataset.headers or [])]
+        known = {field.column_name for field in self.fields.values()}
+        missing = [column for column in self.required_columns if column not in headers]
+        if missing:
+            raise ImportFileError(
+                _("Colonnes manquantes : %(missing)s. Colonnes attendues : %(expected)s.")
+                % {"missing": ", ".join(missing), "expected": ", ".join(self.get_export_headers())}
+            )
+        seen = set()
+        for header in headers:
+            if header and header in seen and header in known:
+                raise ImportFileError(_("La colonne « %(column)s » apparaît deux fois.") % {"column": header})
+            seen.add(header)
+        rows = [[restore_formula_text(cell.strip() if isinstance(cell, str) else cell) for cell in row] for row in dataset]
+        dataset.wipe()
+        dataset.headers = headers
+        for row in rows:
+            dataset.append(row)
+        self._lines_by_key = {}
+        self.prepare_caches(dataset)
+
+    def prepare_caches(self, dataset):
+        """Loads related objects for NaturalKeyWidget fields, once for the whole file."""
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        result = super().import_data_inner(dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs)
+        if result.base_errors:
+            # A file-level error (missing column...) makes every row meaningless: show only it.
+            result.rows = []
+            result.invalid_rows = []
+            result.error_rows = []
+        return result
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if isinstance(error, ValidationError):
+            error = ImportFileError(" ".join(error.messages))
+        super().handle_import_error(result, error, raise_errors)
+
+    # -- one line ------------------------------------------------------------------------------
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(is_blank(value) for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        duplicate = self._duplicate_of(row, kwargs.get("row_number", 0) + 1)
+        if duplicate:
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(
+                {NON_FIELD_ERRORS: [_("Doublon de la ligne %(line)s.") % {"line": duplicate}]}
+            )
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def _duplicate_of(self, row, line):
+        if not self.key_columns:
+            return None
+        key = tuple(natural(row.get(column) or "") for column in self.key_columns)
+        if not all(key):
+            return None
+        first = self._lines_by_key.setdefault(key, line)
+        return first if first != line else None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            if field.readonly:
+                continue
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                errors[field.column_name] = [str(error)]
+        if not errors:
+            try:
+                self.validate_row(instance, row, **kwargs)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_row(self, instance, row, **kwargs):
+        """Checks across cells, raising ValidationError({column: message}). Subclasses extend."""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Unchanged rows are skipped (and shown as such in the preview): re-importing an
+        # export changes nothing and leaves no history row.
+        if import_validation_errors:
+            return False
+        if original is None or original.pk is None:
+            return False
+        return all(field.get_value(instance) == field.get_value(original) for field in self.get_import_fields())
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def get_diff_headers(self):
+        return [field.column_name for field in self.get_import_fields()]

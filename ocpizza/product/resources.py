@@ -1,0 +1,280 @@
+"""Spreadsheet imports/exports of the menu (F-ADM-7): units, ingredients, products, recipes.
+
+Columns are the French headers of fixtures/templates/*.csv, explained in docs/imports.md.
+Lines match existing rows by natural keys only (symbol, name, slug), never by database id.
+"""
+from collections import defaultdict
+from copy import deepcopy
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export.fields import Field
+from import_export.results import RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from product.imports import (
+    ChoiceWidget,
+    FrenchBooleanWidget,
+    FrenchDecimalWidget,
+    NaturalKeyInstanceLoader,
+    NaturalKeyWidget,
+    SpreadsheetResource,
+    TextWidget,
+    natural,
+)
+from product.models import Ingredient, Product, RecipeLine, Unit
+
+
+def _by_natural_key(queryset, attribute):
+    return {natural(getattr(obj, attribute)): obj for obj in queryset}
+
+
+class UnitResource(SpreadsheetResource):
+    symbole = Field(attribute="symbol", column_name="symbole", widget=TextWidget(max_length=10, required=True))
+    nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=50, required=True))
+
+    required_columns = ("symbole", "nom")
+    template_name = "unites"  # fixtures/templates/unites.csv|xlsx, and the export file name
+    key_columns = ("symbole",)
+
+    class Meta:
+        model = Unit
+        fields = ("symbole", "nom")
+        import_id_fields = ("symbole",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Unités")
+
+    def load_existing(self, dataset):
+        return _by_natural_key(Unit.objects.all(), "symbol")
+
+    def instance_key(self, row):
+        return natural(row.get("symbole") or "") or None
+
+    def validate_row(self, instance, row, **kwargs):
+        clash = Unit.objects.filter(name__iexact=instance.name).exclude(pk=instance.pk).first()
+        if clash is not None:
+            raise ValidationError({"nom": _("Le nom « %(name)s » est déjà celui de l'unité %(symbol)s.") % {"name": instance.name, "symbol": clash.symbol}})
+
+
+class IngredientResource(SpreadsheetResource):
+    nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=100, required=True))
+    unite = Field(
+        attribute="unit",
+        column_name="unite",
+        widget=NaturalKeyWidget(attribute="symbol", unknown_message=_("Unité inconnue : « %(value)s » (indiquez son symbole, par ex. g, ml, pc).")),
+    )
+    seuil_stock_bas = Field(
+        attribute="low_stock_threshold",
+        column_name="seuil_stock_bas",
+        widget=FrenchDecimalWidget(max_digits=12, decimal_places=3),
+    )
+
+    required_columns = ("nom", "unite")
+    template_name = "ingredients"  # fixtures/templates/ingredients.csv|xlsx, and the export file name
+    key_columns = ("nom",)
+
+    class Meta:
+        model = Ingredient
+        fields = ("nom", "unite", "seuil_stock_bas")
+        import_id_fields = ("nom",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Ingrédients")
+
+    def prepare_caches(self, dataset):
+        self.fields["unite"].widget.load(Unit.objects.all())
+
+    def load_existing(self, dataset):
+        return _by_natural_key(Ingredient.objects.select_related("unit"), "name")
+
+    def instance_key(self, row):
+        return natural(row.get("nom") or "") or None
+
+    def get_queryset(self):
+        return Ingredient.objects.select_related("unit")
+
+
+class ProductResource(SpreadsheetResource):
+    identifiant = Field(attribute="slug", column_name="identifiant", widget=TextWidget(max_length=100, required=True))
+    nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=100, required=True))
+    categorie = Field(attribute="category", column_name="categorie", widget=ChoiceWidget(Product.Category))
+    description = Field(attribute="description", column_name="description", widget=TextWidget())
+    prix = Field(attribute="price", column_name="prix", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2))
+    prix_remise = Field(
+        attribute="discount_price", column_name="prix_remise", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2)
+    )
+    a_la_carte = Field(attribute="is_active", column_name="a_la_carte", widget=FrenchBooleanWidget())
+
+    required_columns = ("identifiant", "nom", "prix")
+    template_name = "produits"  # fixtures/templates/produits.csv|xlsx, and the export file name
+    key_columns = ("identifiant",)
+
+    class Meta:
+        model = Product
+        fields = ("identifiant", "nom", "categorie", "description", "prix", "prix_remise", "a_la_carte")
+        import_id_fields = ("identifiant",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Produits (carte)")
+
+    def load_existing(self, dataset):
+        return _by_natural_key(Product.objects.all(), "slug")
+
+    def instance_key(self, row):
+        return natural(row.get("identifiant") or "") or None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A blank optional cell keeps the model default on creation (category, on the menu).
+        if field.column_name in ("categorie", "a_la_carte") and field.column_name in row and field.clean(row) is None:
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def validate_row(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            validate_slug(instance.slug)
+        except ValidationError:
+            errors["identifiant"] = _(
+                "« %(slug)s » n'est pas un identifiant valide : lettres sans accent, chiffres, tirets."
+            ) % {"slug": instance.slug}
+        if instance.price is None:
+            errors["prix"] = _("Le prix est obligatoire.")
+        elif instance.discount_price is not None and instance.discount_price >= instance.price:
+            errors["prix_remise"] = _("Le prix remisé (%(discount)s) doit être inférieur au prix (%(price)s).") % {
+                "discount": instance.discount_price,
+                "price": instance.price,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecipeLineResource(SpreadsheetResource):
+    """One line per product × ingredient. A product present in the file gets exactly the recipe
+    of the file: its other lines are deleted (and shown as deletions in the preview).
+
+    Written in bulk (with their history rows) so that a 10 000-line file costs a handful of
+    queries, not a few per line.
+    """
+
+    produit = Field(
+        attribute="product",
+        column_name="produit",
+        widget=NaturalKeyWidget(attribute="slug", unknown_message=_("Produit inconnu : « %(value)s » (indiquez son identifiant).")),
+    )
+    ingredient = Field(
+        attribute="ingredient",
+        column_name="ingredient",
+        widget=NaturalKeyWidget(attribute="name", unknown_message=_("Ingrédient inconnu : « %(value)s ».")),
+    )
+    quantite = Field(
+        attribute="quantity",
+        column_name="quantite",
+        widget=FrenchDecimalWidget(max_digits=10, decimal_places=3, strictly_positive=True),
+    )
+    unite = Field(attribute="ingredient__unit__symbol", column_name="unite", readonly=True)
+
+    required_columns = ("produit", "ingredient", "quantite")
+    template_name = "recettes"  # fixtures/templates/recettes.csv|xlsx, and the export file name
+    key_columns = ("produit", "ingredient")
+
+    class Meta:
+        model = RecipeLine
+        fields = ("produit", "ingredient", "quantite", "unite")
+        import_id_fields = ("produit", "ingredient")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        store_instance = True  # the kept (product, ingredient) pairs are read from the row results
+        use_bulk = True
+        batch_size = 1000
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Recettes")
+
+    def get_queryset(self):
+        return RecipeLine.objects.select_related("product", "ingredient__unit").order_by("product__slug", "ingredient__name")
+
+    def prepare_caches(self, dataset):
+        slugs = {natural(value) for value in dataset["produit"] if value}
+        products = [p for p in Product.objects.all() if natural(p.slug) in slugs]
+        self.fields["produit"].widget.load(products)
+        self.fields["ingredient"].widget.load(Ingredient.objects.select_related("unit"))
+        self._products_in_file = products
+
+    def load_existing(self, dataset):
+        lines = RecipeLine.objects.filter(product__in=self._products_in_file).select_related("product", "ingredient__unit")
+        self._old_lines = {(line.product_id, line.ingredient_id): line for line in lines}
+        return {(natural(line.product.slug), natural(line.ingredient.name)): line for line in lines}
+
+    def instance_key(self, row):
+        key = (natural(row.get("produit") or ""), natural(row.get("ingredient") or ""))
+        return key if all(key) else None
+
+    def after_import_row(self, row, row_result, **kwargs):
+        instance = row_result.instance
+        if instance is not None and row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP):
+            self._kept.add((instance.product_id, instance.ingredient_id))
+
+    def before_import(self, dataset, **kwargs):
+        self._kept = set()
+        super().before_import(dataset, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances:
+            try:
+                bulk_create_with_history(self.create_instances, RecipeLine, batch_size=batch_size, default_user=self.user)
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances:
+            try:
+                bulk_update_with_history(
+                    self.update_instances, RecipeLine, ["quantity", "updated_at"], batch_size=batch_size, default_user=self.user
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # bulk_update bypasses auto_now: keep updated_at true.
+        instance.updated_at = timezone.now()
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors():
+            return
+        # Replace, not merge: lines of the file's products that the file no longer lists go.
+        stale = [line for pair, line in self._old_lines.items() if pair not in self._kept]
+        for line in stale:
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_DELETE
+            row_result.add_instance_info(line)
+            row_result.instance = deepcopy(line)
+            diff = self.get_diff_class()(self, line, False)
+            diff.compare_with(self, None)
+            row_result.diff = diff.as_html()
+            result.append_row_result(row_result)
+            result.increment_row_result_total(row_result)
+        if stale:
+            # One by one through the ORM so that simple-history records each deletion and its user.
+            deleted_ids = [line.pk for line in stale]
+            for line in RecipeLine.objects.filter(pk__in=deleted_ids).select_related("product", "ingredient"):
+                if self.user is not None:
+                    line._history_user = self.user
+                line.delete()
+
