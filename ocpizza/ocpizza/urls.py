@@ -7,8 +7,10 @@ from ops.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("compte/", include("account.urls")),
+    path("", include("order.urls")),
     path("", include("home.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,316 @@
+"""Sales, operations and stock figures of the dashboard, computed by the database.
+
+Every function runs a fixed number of queries whatever the number of orders: the database
+groups and sums (annotate/aggregate, days and hours taken in Paris time); Python only adds
+up the few aggregated rows of disjoint groups (shops, channels) to get group totals.
+
+Revenue rule (REVENUE_RULE, shown on the page): an order counts when it is delivered or paid
+(payment status paid or partly refunded) and neither cancelled nor refused. Its revenue is the
+sum of its lines' unit price × quantity, taxes included; partial refunds are not deducted.
+Orders are dated by the time they were placed (created_at).
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, Q, Sum, DurationField
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from dashboard.forms import PARIS
+from order.models import Order, OrderLine
+from pizzeria.models import Pizzeria, Stock, StockMovement
+from pizzeria.selectors import product_availability
+from product.models import Ingredient, Product
+
+REVENUE_RULE = _(
+    "Chiffre d'affaires TTC : somme des lignes (prix unitaire × quantité) des commandes livrées ou payées "
+    "(payées ou partiellement remboursées), hors commandes annulées ou refusées, datées du moment où elles "
+    "ont été passées (heure de Paris). Les remboursements partiels ne sont pas déduits."
+)
+
+ZERO = Decimal("0.00")
+WAITING_STATUSES = [
+    Order.Status.AWAITING_CONFIRMATION,
+    Order.Status.TO_PREPARE,
+    Order.Status.IN_PREPARATION,
+    Order.Status.READY,
+    Order.Status.OUT_FOR_DELIVERY,
+]
+
+LINE_AMOUNT = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def revenue_q(prefix=""):
+    """Orders that count as revenue; `prefix` leads to the Order ("order__" from a line)."""
+    counted = Q(**{f"{prefix}status": Order.Status.DELIVERED}) | Q(
+        **{f"{prefix}payment_status__in": [Order.PaymentStatus.PAID, Order.PaymentStatus.PARTLY_REFUNDED]}
+    )
+    return counted & ~Q(**{f"{prefix}status__in": [Order.Status.CANCELLED, Order.Status.REFUSED]})
+
+
+def _duration(end, start):
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _avg(total_microseconds, count):
+    if not count:
+        return None
+    return timedelta(microseconds=float(total_microseconds or 0) / count)
+
+
+@dataclass
+class Figures:
+    """One row of sales figures (a shop, the group, a day, a channel…)."""
+
+    revenue: Decimal = ZERO
+    orders: int = 0
+    items: int = 0
+
+    @property
+    def average_basket(self):
+        if not self.orders:
+            return None
+        return (self.revenue / self.orders).quantize(Decimal("0.01"))
+
+    def add(self, revenue, orders, items=0):
+        self.revenue += revenue or ZERO
+        self.orders += orders or 0
+        self.items += items or 0
+
+
+@dataclass
+class ShopSales(Figures):
+    """A shop's line (or the group's) in the side-by-side table."""
+
+    name: str = ""
+    placed: int = 0
+    cancelled: int = 0
+    refused: int = 0
+    revenue_from_totals: Decimal = ZERO  # the orders' stored totals, to cross-check the lines
+    counted_orders: int = 0  # revenue orders counted on the orders table
+    prep_microseconds: float = 0
+    prep_count: int = 0
+    delivery_microseconds: float = 0
+    delivery_count: int = 0
+
+    @property
+    def average_preparation(self):
+        return _avg(self.prep_microseconds, self.prep_count)
+
+    @property
+    def average_delivery(self):
+        return _avg(self.delivery_microseconds, self.delivery_count)
+
+
+@dataclass
+class Sales:
+    period: object
+    shops: list  # [ShopSales], one per pizzeria in scope
+    group: ShopSales
+    by_day: list  # [(date, Figures)], every day of the period
+    by_day_and_shop: dict  # {pizzeria_id: {date: Decimal revenue}}
+    by_hour: list  # [(hour 0..23, Figures)]
+    by_channel: list  # [(value, label, Figures)]
+    by_fulfilment: list
+    by_payment_method: list
+    products: list  # [(name, quantity, revenue)] best first, every active product included
+    top_products: list = field(default_factory=list)
+    bottom_products: list = field(default_factory=list)
+
+
+def sales(*, pizzerias, period):
+    """Sales of `pizzerias` (a list of Pizzeria) over `period` (dashboard.forms.Period)."""
+    shop_ids = [p.pk for p in pizzerias]
+    placed = {"created_at__gte": period.starts_at, "created_at__lt": period.ends_before}
+    orders = Order.objects.filter(pizzeria_id__in=shop_ids, **placed)
+    lines = OrderLine.objects.filter(
+        revenue_q("order__"),
+        order__pizzeria_id__in=shop_ids,
+        order__created_at__gte=period.starts_at,
+        order__created_at__lt=period.ends_before,
+    )
+
+    # 1. Counts, stored totals and durations per shop, from the orders table.
+    shop_rows = {
+        row["pizzeria_id"]: row
+        for row in orders.values("pizzeria_id")
+        .annotate(
+            placed=Count("pk"),
+            counted=Count("pk", filter=revenue_q()),
+            from_totals=Sum("total", filter=revenue_q()),
+            cancelled=Count("pk", filter=Q(status=Order.Status.CANCELLED)),
+            refused=Count("pk", filter=Q(status=Order.Status.REFUSED)),
+            prep=Sum(_duration("ready_at", "accepted_at"), filter=Q(accepted_at__isnull=False, ready_at__isnull=False), output_field=FloatField()),
+            prep_count=Count("pk", filter=Q(accepted_at__isnull=False, ready_at__isnull=False)),
+            delivery=Sum(_duration("delivered_at", "ready_at"), filter=Q(ready_at__isnull=False, delivered_at__isnull=False), output_field=FloatField()),
+            delivery_count=Count("pk", filter=Q(ready_at__isnull=False, delivered_at__isnull=False)),
+        )
+        .order_by()
+    }
+
+    # 2. Revenue per Paris day and shop, from the lines. Shop and group totals add up these
+    #    disjoint groups: the database has done the summing.
+    day_rows = (
+        lines.values("order__pizzeria_id", day=TruncDate("order__created_at", tzinfo=PARIS))
+        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
+        .order_by()
+    )
+    per_shop = {pk: Figures() for pk in shop_ids}
+    per_day = {day: Figures() for day in period.days}
+    by_day_and_shop = {pk: {day: ZERO for day in period.days} for pk in shop_ids}
+    for row in day_rows:
+        per_shop[row["order__pizzeria_id"]].add(row["revenue"], row["orders"], row["items"])
+        per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["orders"], row["items"])
+        by_day_and_shop[row["order__pizzeria_id"]][row["day"]] = row["revenue"] or ZERO
+
+    shops, group = [], ShopSales(name=str(_("Total du groupe")))
+    for pizzeria in pizzerias:
+        row = shop_rows.get(pizzeria.pk, {})
+        figures = per_shop[pizzeria.pk]
+        shop = ShopSales(
+            name=pizzeria.name,
+            revenue=figures.revenue,
+            orders=figures.orders,
+            items=figures.items,
+            placed=row.get("placed", 0),
+            cancelled=row.get("cancelled", 0),
+            refused=row.get("refused", 0),
+            revenue_from_totals=row.get("from_totals") or ZERO,
+            counted_orders=row.get("counted", 0),
+            prep_microseconds=float(row.get("prep") or 0),
+            prep_count=row.get("prep_count", 0),
+            delivery_microseconds=float(row.get("delivery") or 0),
+            delivery_count=row.get("delivery_count", 0),
+        )
+        shops.append(shop)
+        for name in (
+            "revenue", "orders", "items", "placed", "cancelled", "refused", "revenue_from_totals",
+            "counted_orders", "prep_microseconds", "prep_count", "delivery_microseconds", "delivery_count",
+        ):
+            setattr(group, name, getattr(group, name) + getattr(shop, name))
+
+    # 3. Hour of day (Paris time).
+    hours = {hour: Figures() for hour in range(24)}
+    for row in (
+        lines.values(hour=ExtractHour("order__created_at", tzinfo=PARIS))
+        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
+        .order_by()
+    ):
+        hours[row["hour"]].add(row["revenue"], row["orders"], row["items"])
+
+    # 4. Channel × fulfilment × payment method in one query; each order sits in one group.
+    channels = {value: Figures() for value in Order.Channel.values}
+    fulfilments = {value: Figures() for value in Order.Fulfilment.values}
+    methods = {value: Figures() for value in Order.PaymentMethod.values}
+    for row in (
+        lines.values("order__channel", "order__fulfilment", "order__payment_method")
+        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
+        .order_by()
+    ):
+        channels[row["order__channel"]].add(row["revenue"], row["orders"], row["items"])
+        fulfilments[row["order__fulfilment"]].add(row["revenue"], row["orders"], row["items"])
+        methods[row["order__payment_method"]].add(row["revenue"], row["orders"], row["items"])
+
+    # 5. Products sold, then the active products that sold nothing (they belong in the bottom).
+    sold = {
+        row["product_id"]: (row["product__name"], row["sold"], row["revenue"] or ZERO)
+        for row in lines.values("product_id", "product__name")
+        .annotate(sold=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
+        .order_by()
+    }
+    for pk, name in Product.objects.filter(is_active=True).exclude(pk__in=list(sold)).values_list("pk", "name"):
+        sold[pk] = (name, 0, ZERO)
+    products = sorted(sold.values(), key=lambda item: (-item[2], -item[1], item[0]))
+
+    def labelled(choices, figures):
+        return [(value, label, figures[value]) for value, label in choices]
+
+    return Sales(
+        period=period,
+        shops=shops,
+        group=group,
+        by_day=sorted(per_day.items()),
+        by_day_and_shop=by_day_and_shop,
+        by_hour=sorted(hours.items()),
+        by_channel=labelled(Order.Channel.choices, channels),
+        by_fulfilment=labelled(Order.Fulfilment.choices, fulfilments),
+        by_payment_method=labelled(Order.PaymentMethod.choices, methods),
+        products=products,
+        top_products=products[:5],
+        bottom_products=list(reversed(products[-5:])) if len(products) > 5 else [],
+    )
+
+
+def waiting_orders(*, pizzerias):
+    """{pizzeria_id: {status: count}} of the orders not finished now (whatever the period)."""
+    result = {p.pk: {status: 0 for status in WAITING_STATUSES} for p in pizzerias}
+    for row in (
+        Order.objects.filter(pizzeria__in=pizzerias, status__in=WAITING_STATUSES)
+        .values("pizzeria_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        result[row["pizzeria_id"]][row["status"]] = row["count"]
+    return result
+
+
+@dataclass
+class StockCell:
+    quantity: Decimal | None  # None: no stock line in this shop
+    is_low: bool
+
+
+@dataclass
+class StockRow:
+    ingredient: str
+    unit: str
+    threshold: Decimal
+    cells: list  # [StockCell], in the order of the pizzerias
+
+
+def stock_matrix(*, pizzerias):
+    """Ingredients as rows, shops as columns; a cell is low at or under the ingredient's threshold."""
+    quantities = {
+        (pizzeria_id, ingredient_id): quantity
+        for pizzeria_id, ingredient_id, quantity in Stock.objects.filter(pizzeria__in=pizzerias).values_list(
+            "pizzeria_id", "ingredient_id", "quantity"
+        )
+    }
+    rows = []
+    for ingredient in Ingredient.objects.select_related("unit").order_by("name"):
+        cells = []
+        for pizzeria in pizzerias:
+            quantity = quantities.get((pizzeria.pk, ingredient.pk))
+            # A missing line is an empty shelf: flag it like a low one.
+            cells.append(StockCell(quantity, quantity is None or quantity <= ingredient.low_stock_threshold))
+        rows.append(StockRow(ingredient.name, ingredient.unit.symbol, ingredient.low_stock_threshold, cells))
+    return rows
+
+
+def makeable_products(*, pizzerias):
+    """[(product name, [Availability per pizzeria])] for the active products with a recipe.
+
+    One query per shop (pizzeria.selectors.product_availability), whatever the number of orders.
+    """
+    products = list(Product.objects.filter(is_active=True, recipe_lines__isnull=False).distinct().values_list("pk", "name"))
+    ids = [pk for pk, _name in products]
+    per_shop = [product_availability(pizzeria=pizzeria, product_ids=ids) for pizzeria in pizzerias]
+    return [(name, [availability[pk] for availability in per_shop]) for pk, name in products]
+
+
+def latest_movements(*, pizzerias, limit=20):
+    return list(
+        StockMovement.objects.filter(stock__pizzeria__in=pizzerias)
+        .select_related("stock__pizzeria", "stock__ingredient__unit", "user", "order")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def dashboard_pizzerias(user):
+    """The shops whose figures `user` may read: all for head office, else those they manage."""
+    from account.roles import is_head_office, pizzerias_of
+
+    if is_head_office(user):
+        return Pizzeria.objects.order_by("name")
+    return Pizzeria.objects.filter(pk__in=pizzerias_of(user, "manager")).order_by("name")
