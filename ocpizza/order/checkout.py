@@ -1,0 +1,272 @@
+"""Writes of the public site on orders: checkout, and the customer's change or cancel (F-ORD-5, F-ORD-8).
+
+They build on order.services (place_order, cancel_order, the transitions table) and
+order.payments (Stripe). Rules:
+
+- Checkout is idempotent: the checkout form carries an order number issued by the server
+  (kept in the session); the order is saved under that number, which is unique in the
+  database, so a double submit or a resent form finds the first order instead of making a
+  second one.
+- A customer may change or cancel while the transitions table lets them cancel (the kitchen
+  has not accepted). The same check runs on every POST, under the order's row lock.
+- Cancelling a paid order refunds everything paid online through Stripe, in the same
+  transaction as the cancellation (a refused refund cancels nothing).
+- Changing a paid order: a lower total is refunded the difference at once; a higher total is
+  applied only once the extra amount is paid by card (the change travels in the
+  PaymentIntent's metadata, so the webhook can apply it even if the browser is gone).
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from order import payments
+from order.models import Order, OrderLine
+from order.services import cancel_order, place_order
+from order.workflow import TransitionNotAllowed, find_transition
+
+MAX_QUANTITY = 20
+
+
+class ChangeNotAllowed(Exception):
+    """The order can no longer be changed (accepted by the kitchen, cancelled...)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+class DuplicateCheckout(Exception):
+    """The checkout form was already used: `order` is the order it created."""
+
+    def __init__(self, order):
+        super().__init__(order.number)
+        self.order = order
+
+
+# --- checkout ----------------------------------------------------------------------------
+
+
+def place_web_order(
+    *, number, customer, pizzeria, lines, fulfilment, payment_method, address=None, note="", contact=None
+):
+    """place_order for the site, saved under the server-issued `number` (see module docstring).
+
+    Raises DuplicateCheckout when that number already names an order of this customer."""
+    existing = Order.objects.filter(number=number).first()
+    if existing is not None:
+        if existing.customer_id != customer.pk:
+            raise ValidationError(_("Ce formulaire de commande n'est plus valable. Rechargez la page."))
+        raise DuplicateCheckout(existing)
+    try:
+        with transaction.atomic():
+            order = place_order(
+                pizzeria=pizzeria,
+                customer=customer,
+                lines=lines,
+                fulfilment=fulfilment,
+                payment_method=payment_method,
+                channel=Order.Channel.WEB,
+                address=address,
+                by=customer,
+                note=note,
+                contact=contact,
+            )
+            # The unique index on `number` is what refuses the second of two simultaneous submits.
+            Order.objects.filter(pk=order.pk).update(number=number)
+            order.history.filter(id=order.pk).update(number=number)
+            order.number = number
+    except IntegrityError:
+        existing = Order.objects.filter(number=number, customer=customer).first()
+        if existing is None:
+            raise
+        raise DuplicateCheckout(existing) from None
+    return order
+
+
+# --- change ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """The order's new lines: ((product_id, quantity, unit_price_cents), ...) and the new total."""
+
+    lines: tuple
+
+    @property
+    def new_total(self):
+        return sum((payments.from_cents(price) * quantity for _pid, quantity, price in self.lines), Decimal("0.00"))
+
+    def encode(self):
+        # Short enough for Stripe metadata (500 characters) for any realistic order.
+        return ",".join(f"{pid}:{quantity}:{price}" for pid, quantity, price in self.lines)
+
+    @classmethod
+    def decode(cls, text):
+        lines = []
+        for part in (text or "").split(","):
+            pid, quantity, price = part.split(":")
+            lines.append((int(pid), int(quantity), int(price)))
+        if not lines:
+            raise ValueError("empty change")
+        return cls(lines=tuple(lines))
+
+
+def check_changeable(order, by):
+    """ChangeNotAllowed unless `by` may still cancel (so also change) `order` now."""
+    if order.customer_id is None or by is None or order.customer_id != by.pk:
+        raise ChangeNotAllowed(_("Cette commande n'est pas la vôtre."))
+    try:
+        find_transition(order, "cancel", by)
+    except TransitionNotAllowed:
+        raise ChangeNotAllowed(
+            _("La commande %(number)s est « %(status)s » : elle ne peut plus être modifiée ni annulée.")
+            % {"number": order.number, "status": order.get_status_display()}
+        ) from None
+
+
+def plan_line_change(*, order, quantities):
+    """A LineChange from {product_id: quantity} typed by the customer (0 removes a line).
+
+    Lines already ordered keep their price; added products take today's selling price. Every
+    problem is reported at once as a ValidationError in French."""
+    from pizzeria.selectors import product_availability
+    from product.models import Product
+
+    current = {line.product_id: line for line in order.lines.all()}
+    errors, wanted = [], {}
+    for raw_pid, raw_quantity in quantities.items():
+        try:
+            pid, quantity = int(raw_pid), int(str(raw_quantity).strip() or 0)
+        except (TypeError, ValueError):
+            errors.append(_("Les quantités doivent être des nombres entiers."))
+            continue
+        if not 0 <= quantity <= MAX_QUANTITY:
+            errors.append(_("Chaque quantité doit être comprise entre 0 et %(max)d.") % {"max": MAX_QUANTITY})
+            continue
+        if quantity:
+            wanted[pid] = quantity
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    if not wanted:
+        raise ValidationError(_("Une commande ne peut pas être vide : pour tout retirer, annulez-la."))
+    products = Product.objects.in_bulk(list(wanted))
+    availability = product_availability(pizzeria=order.pizzeria, product_ids=list(wanted))
+    lines = []
+    for pid, quantity in sorted(wanted.items()):
+        product = products.get(pid)
+        line = current.get(pid)
+        if product is None or (line is None and not product.is_active):
+            errors.append(_("Un des produits demandés n'est pas à la carte."))
+            continue
+        extra = quantity - (line.quantity if line else 0)
+        makeable = availability[pid].makeable
+        if extra > 0 and makeable is not None and makeable < quantity:
+            errors.append(
+                _("%(product)s : il n'en reste que %(count)s possible(s) dans cette pizzeria.")
+                % {"product": product.name, "count": makeable}
+            )
+            continue
+        price = line.unit_price if line else product.selling_price
+        lines.append((pid, quantity, payments.to_cents(price)))
+    if errors:
+        raise ValidationError(errors)
+    return LineChange(lines=tuple(lines))
+
+
+def apply_line_change(*, order, change):
+    """Replace the order's lines by `change` and its total (caller holds the order row lock)."""
+    from product.models import Product
+
+    if order.status not in (Order.Status.AWAITING_CONFIRMATION, Order.Status.TO_PREPARE):
+        raise ChangeNotAllowed(
+            _("La commande %(number)s est « %(status)s » : elle ne peut plus être modifiée.")
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    products = Product.objects.in_bulk([pid for pid, _q, _p in change.lines])
+    if len(products) != len(change.lines):
+        raise ChangeNotAllowed(_("un produit n'existe plus"))
+    existing = {line.product_id: line for line in order.lines.all()}
+    keep = set()
+    for pid, quantity, price in change.lines:
+        line = existing.get(pid) or OrderLine(order=order, product=products[pid], product_name=products[pid].name)
+        line.quantity = quantity
+        line.unit_price = payments.from_cents(price)
+        line.full_clean()
+        line.save()
+        keep.add(pid)
+    for pid, line in existing.items():
+        if pid not in keep:
+            line.delete()
+    order.total = change.new_total
+    order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
+
+
+@dataclass
+class ChangeOutcome:
+    applied: bool
+    refunded: Decimal = Decimal("0.00")
+    extra_due: Decimal = Decimal("0.00")
+    change: LineChange | None = None
+
+
+@transaction.atomic
+def change_order(*, order, quantities, by):
+    """The customer changes the lines of an order the kitchen has not accepted.
+
+    Unpaid orders (pay on delivery, or card not yet paid) change at once. A paid card order
+    with a lower total is refunded the difference through Stripe and changes at once; with a
+    higher total nothing changes yet: the outcome says how much to pay (`extra_due`) and the
+    `change` to pay for with order.payments.start_card_payment(change=...)."""
+    locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
+    check_changeable(locked, by)
+    change = plan_line_change(order=locked, quantities=quantities)
+    paid = payments.net_paid(locked)
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE and paid > 0:
+        difference = change.new_total - paid
+        if difference > 0:
+            return ChangeOutcome(applied=False, extra_due=difference, change=change)
+        refunds = payments.refund_order(order=locked, amount=-difference, by=by, reason=_("Modification de la commande"))
+        apply_line_change(order=locked, change=change)
+        payments.refresh_payment_totals(locked)
+        _copy_back(locked, order)
+        return ChangeOutcome(applied=True, refunded=sum((r.amount for r in refunds), Decimal("0.00")))
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+        # An attempt for the old amount must not be able to succeed after the change.
+        payments.cancel_open_intents(locked)
+    apply_line_change(order=locked, change=change)
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+        payments.refresh_payment_totals(locked)
+    _copy_back(locked, order)
+    return ChangeOutcome(applied=True)
+
+
+def _copy_back(locked, order):
+    for field in ("total", "amount_paid", "amount_refunded", "payment_status", "status"):
+        setattr(order, field, getattr(locked, field))
+
+
+# --- cancel ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cancel_by_customer(*, order, by, reason=""):
+    """The customer cancels before the kitchen accepts; whatever was paid online is refunded
+    in full through Stripe first (PaymentError, and nothing cancelled, if Stripe refuses)."""
+    locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
+    check_changeable(locked, by)
+    payments.cancel_open_intents(locked)
+    paid = payments.net_paid(locked)
+    refunds = []
+    if paid > 0:
+        refunds = payments.refund_order(
+            order=locked, amount=paid, by=by, reason=_("Annulation par le client")
+        )
+    cancel_order(locked, by=by, reason=reason or _("Annulée par le client"))
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+        payments.refresh_payment_totals(locked)
+    _copy_back(locked, order)
+    return refunds
+

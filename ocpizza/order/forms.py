@@ -1,0 +1,88 @@
+"""The checkout form (F-ORD-5, F-ORD-3): fulfilment, address, payment method.
+
+Prices and totals are not fields: they come from the cart, recomputed on the server."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from order.models import Order
+
+NEW_ADDRESS = "new"
+
+
+class CheckoutForm(forms.Form):
+    number = forms.CharField(widget=forms.HiddenInput)
+    fulfilment = forms.ChoiceField(
+        label=_("Livraison ou retrait"), choices=Order.Fulfilment.choices, widget=forms.RadioSelect,
+        initial=Order.Fulfilment.DELIVERY,
+    )
+    saved_address = forms.ChoiceField(label=_("Adresse de livraison"), required=False, widget=forms.RadioSelect)
+    line = forms.CharField(label=_("Numéro et rue"), max_length=255, required=False)
+    postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False)
+    instructions = forms.CharField(
+        label=_("Instructions pour le livreur"), max_length=255, required=False,
+        help_text=_("Code d'entrée, étage…"),
+    )
+    save_address = forms.BooleanField(label=_("Enregistrer cette adresse"), required=False)
+    phone = forms.CharField(label=_("Téléphone (pour le livreur)"), max_length=20, required=False)
+    payment_method = forms.ChoiceField(
+        label=_("Paiement"),
+        choices=[
+            (Order.PaymentMethod.CARD_ONLINE, _("Carte bancaire en ligne")),
+            (Order.PaymentMethod.ON_DELIVERY, _("À la livraison ou au retrait (espèces ou carte)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Order.PaymentMethod.CARD_ONLINE,
+    )
+    note = forms.CharField(label=_("Remarque pour la pizzeria"), max_length=255, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.addresses = {str(a.pk): a for a in user.addresses.all()}
+        choices = [(pk, str(a)) for pk, a in self.addresses.items()]
+        self.fields["saved_address"].choices = [*choices, (NEW_ADDRESS, _("Une autre adresse"))]
+        default = next((pk for pk, a in self.addresses.items() if a.is_default), None)
+        self.fields["saved_address"].initial = default or NEW_ADDRESS
+        if getattr(user, "phone", ""):
+            self.fields["phone"].initial = user.phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fulfilment") == Order.Fulfilment.DELIVERY:
+            choice = data.get("saved_address") or NEW_ADDRESS
+            if choice == NEW_ADDRESS:
+                for field, message in (
+                    ("line", _("Indiquez le numéro et la rue.")),
+                    ("postcode", _("Indiquez le code postal.")),
+                    ("city", _("Indiquez la ville.")),
+                ):
+                    if not (data.get(field) or "").strip():
+                        self.add_error(field, message)
+        return data
+
+    def address_fields(self):
+        """(line, postcode, city) of the chosen saved address or of the one typed."""
+        data = self.cleaned_data
+        saved = self.addresses.get(data.get("saved_address") or "")
+        if saved is not None:
+            return saved.line, saved.postcode, saved.city
+        return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
+
+    def save_address(self, address):
+        from account.models import Address
+
+        if (self.cleaned_data.get("saved_address") or NEW_ADDRESS) != NEW_ADDRESS:
+            return None
+        saved = Address(
+            user=self.user,
+            line=address["line"],
+            postcode=address["postcode"],
+            city=address["city"],
+            latitude=address["latitude"],
+            longitude=address["longitude"],
+            is_default=not self.addresses,
+        )
+        saved.full_clean()
+        saved.save()
+        return saved

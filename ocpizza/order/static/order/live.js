@@ -1,0 +1,24 @@
+// Keeps the order page live: every few seconds the status part is fetched again and replaced,
+// without reloading the page; it stops once the order is delivered, cancelled or refused.
+(function () {
+  const box = document.getElementById("order-live");
+  if (!box || !box.dataset.refreshUrl) return;
+  const url = box.dataset.refreshUrl;
+  const finals = ["delivered", "cancelled", "refused"];
+  async function refresh() {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
+      if (response.ok) {
+        const html = await response.text();
+        if (html !== box.dataset.last) {
+          box.innerHTML = html;
+          box.dataset.last = html;
+        }
+        const section = box.querySelector("[data-status]");
+        if (section && finals.includes(section.dataset.status)) return;
+      }
+    } catch (e) { /* offline for a moment: try again later */ }
+    setTimeout(refresh, 4000);
+  }
+  setTimeout(refresh, 4000);
+})();
