@@ -64,3 +64,81 @@ class StaffChangeForm(UnfoldUserChangeForm):
     class Meta(UnfoldUserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+class RegistrationForm(forms.ModelForm):
+    """F-AUTH-1: e-mail (unique), password and its confirmation, checked by AUTH_PASSWORD_VALIDATORS."""
+
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 8 caractères, dont un chiffre ou un symbole."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "phone"]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez « Mot de passe oublié »."),
+                code="duplicate_email",
+            )
+        return email
+
+    def validate_unique(self):
+        # clean_email already says it in French; the model's own message would repeat it.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email") or "", first_name=cleaned.get("first_name") or "", last_name=cleaned.get("last_name") or ""
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})}
+
+
+class AddressForm(forms.ModelForm):
+    """A delivery address; its postcode must be one we can place (account.services.save_address geocodes it)."""
+
+    make_default = forms.BooleanField(label=_("Adresse par défaut"), required=False)
+
+    class Meta:
+        from account.models import Address
+
+        model = Address
+        fields = ["label", "line", "postcode", "city"]
+        widgets = {
+            "line": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric", "pattern": "[0-9]{5}"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }

@@ -35,6 +35,38 @@ def set_default_address(*, address):
     return address
 
 
+@transaction.atomic
+def save_address(*, user, label="", line, postcode, city, make_default=False, address=None):
+    """Create (or update) a saved address of `user`, placed by the geocoder (F-ORD-3).
+
+    Raises ValidationError with a French message for an address the geocoder cannot place."""
+    from account.models import Address
+    from home.geocoding import get_geocoder
+
+    postcode = (postcode or "").strip().replace(" ", "")
+    place = get_geocoder().geocode(line=line, postcode=postcode, city=city)
+    address = address or Address(user=user)
+    address.label, address.line, address.postcode, address.city = label.strip(), line.strip(), postcode, city.strip()
+    address.latitude, address.longitude = place.latitude, place.longitude
+    first = not user.addresses.exclude(pk=address.pk).exists()
+    address.full_clean()
+    address.save()
+    if make_default or first or address.is_default:
+        set_default_address(address=address)
+    return address
+
+
+@transaction.atomic
+def delete_address(*, address):
+    """Delete a saved address; when it was the default, the oldest remaining one becomes default."""
+    user, was_default = address.user, address.is_default
+    address.delete()
+    if was_default:
+        following = user.addresses.order_by("pk").first()
+        if following:
+            set_default_address(address=following)
+
+
 def send_set_password_email(*, user, request=None):
     """Send a staff member created without a password the link to choose one (F-AUTH-2).
 

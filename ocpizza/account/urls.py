@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from account import views
+
 app_name = "account"
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inscription/", views.register, name="register"),
+    path("profil/", views.profile, name="profile"),
+    path("adresses/<int:pk>/defaut/", views.address_default, name="address_default"),
+    path("adresses/<int:pk>/supprimer/", views.address_delete, name="address_delete"),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(

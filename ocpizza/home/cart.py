@@ -18,6 +18,10 @@ API (used by the site's cart pages and by checkout):
     cart.clear()       # empties the cart (keeps the pizzeria)
     cart.is_empty()
     cart.validate()    # re-checks every line against today's menu and stock; ValidationError listing problems
+    cart.delivery_address      # dict(line, postcode, city, latitude, longitude, address_id) accepted by
+                               # home.delivery.check_delivery_address on the cart page, or None
+    cart.set_delivery_address(line=, postcode=, city=, latitude=, longitude=, address_id=None)
+    cart.clear_delivery_address()
 
 Only product ids and quantities live in the session; prices and availability are always
 recomputed from the database.
@@ -37,6 +41,7 @@ class Cart:
         self.session = request.session
         data = self.session.get(SESSION_KEY) or {}
         self._pizzeria_id = data.get("pizzeria_id")
+        self._delivery = data.get("delivery")
         # JSON session keys are strings: product ids are kept as str keys.
         self._quantities = {str(k): int(v) for k, v in (data.get("lines") or {}).items()}
         self._lines_cache = None
@@ -72,6 +77,28 @@ class Cart:
         self._pizzeria_id = pizzeria.pk
         self._pizzeria_cache = pizzeria
         self._quantities = {}
+        self._delivery = None  # accepted for the previous shop's zone only
+        self._save()
+
+    # --- delivery address ------------------------------------------------------------
+    @property
+    def delivery_address(self):
+        return dict(self._delivery) if self._delivery else None
+
+    def set_delivery_address(self, *, line, postcode, city, latitude, longitude, address_id=None):
+        """Remember an address the shop serves (checked by home.delivery.check_delivery_address)."""
+        self._delivery = {
+            "line": line,
+            "postcode": postcode,
+            "city": city,
+            "latitude": str(latitude),
+            "longitude": str(longitude),
+            "address_id": address_id,
+        }
+        self._save()
+
+    def clear_delivery_address(self):
+        self._delivery = None
         self._save()
 
     # --- lines ----------------------------------------------------------------------
@@ -186,5 +213,9 @@ class Cart:
 
     def _save(self):
         self._lines_cache = None
-        self.session[SESSION_KEY] = {"pizzeria_id": self._pizzeria_id, "lines": dict(self._quantities)}
+        self.session[SESSION_KEY] = {
+            "pizzeria_id": self._pizzeria_id,
+            "lines": dict(self._quantities),
+            "delivery": self._delivery,
+        }
         self.session.modified = True

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from home import views
@@ -8,4 +9,13 @@ app_name = "home"
 urlpatterns = [
     path("", views.index, name="index"),
     path("commande/", checkout, name="checkout"),  # order.views (issue 7): cart -> order
+    path("pizzeria/<slug:slug>/", views.catalogue, name="catalogue"),
+    path("panier/", views.cart_page, name="cart"),
+    path("panier/ajouter/", views.cart_add, name="cart_add"),
+    path("panier/modifier/", views.cart_update, name="cart_update"),
+    path("panier/retirer/", views.cart_remove, name="cart_remove"),
+    path("panier/vider/", views.cart_clear, name="cart_clear"),
 ]
+if getattr(settings, "BENCH_HELLO", False):
+    # bench/catalogue_rps.py's baseline: a bare view on the same server.
+    urlpatterns.append(path("bench/hello/", views.bench_hello, name="bench_hello"))

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "home.context_processors.cart_summary",
             ],
         },
     },
@@ -220,6 +221,12 @@ SEARCH_BACKEND = "algolia" if ALGOLIA["AUTO_INDEXING"] else "database"
 # "offline": the Paris region's postcode centroids shipped in fixtures/;
 # "ban": the French national address base (api-adresse.data.gouv.fr).
 GEOCODER = env.str("GEOCODER", default="ban" if IS_PRODUCTION else "offline")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3)  # seconds before "service unavailable"
+GEOCODER_BAN_URL = env.str("GEOCODER_BAN_URL", default="https://api-adresse.data.gouv.fr/search/")
+GEOCODER_CACHE_SECONDS = 7 * 24 * 3600  # an address does not move: answers are cached a week
+
+# bench/catalogue_rps.py only: routes /bench/hello/, a bare page to compare the catalogue with.
+BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 
 # --- Security -------------------------------------------------------------------------
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000)
@@ -328,6 +335,18 @@ UNFOLD = {
                         "icon": "receipt_long",
                         "link": reverse_lazy("admin:order_order_changelist"),
                         "permission": "dashboard.utils.can_view_orders",
+                    },
+                    {
+                        "title": _("Cuisine"),
+                        "icon": "skillet",
+                        "link": reverse_lazy("admin:order_kitchen"),
+                        "permission": "dashboard.utils.can_use_kitchen",
+                    },
+                    {
+                        "title": _("Livraisons"),
+                        "icon": "two_wheeler",
+                        "link": reverse_lazy("admin:order_drivers"),
+                        "permission": "dashboard.utils.can_use_driver_queue",
                     },
                 ],
             },

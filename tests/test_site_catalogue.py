@@ -1,0 +1,94 @@
+"""F-ORD-1, F-SEARCH-1: a pizzeria's catalogue with live availability, search, constant query count."""
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from product.models import Ingredient, Product, RecipeLine
+
+
+def product_cards(html):
+    return html.count('class="card product')
+
+
+def test_catalogue_shows_prices_ingredients_and_photo_placeholder(client, shops):
+    response = client.get(reverse("home:catalogue", args=["bastille"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Marinara" in html and "<del><span class=\"visually-hidden\">au lieu de </span>8,50 €</del> <strong>7,50 €</strong>" in html
+    assert "Pâte à pizza, Sauce tomate, Mozzarella, Jambon blanc, Champignons" in html  # Reine's recipe
+    assert "home/pizza-placeholder.svg" in html
+    assert "Épuisée" not in html
+
+
+def test_short_of_mozzarella_shop_marks_pizzas_sold_out_without_add_button(client, shops):
+    html = client.get(reverse("home:catalogue", args=["montmartre"])).content.decode()
+    margherita = html.split('id="produit-margherita"')[1].split("</li>")[0]
+    assert "Épuisée" in margherita and "plus assez de Mozzarella" in margherita
+    assert "Ajouter" not in margherita
+    marinara = html.split('id="produit-marinara"')[1].split("</li>")[0]
+    assert "Épuisée" not in marinara and "Ajouter" in marinara
+
+
+def test_opening_soon_shop_shows_menu_without_add_buttons(client, shops):
+    html = client.get(reverse("home:catalogue", args=["levallois"])).content.decode()
+    assert "ne prend pas encore de commandes" in html
+    assert 'action="/panier/ajouter/"' not in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("reine", {"Reine"}),
+        ("REINE", {"Reine"}),
+        ("vegetarienne", {"Végétarienne"}),
+        ("chevre miel", {"Chèvre-miel"}),
+        ("oeuf", {"Calzone", "Orientale"}),
+    ],
+)
+def test_database_search_ignores_accents_and_case(client, shops, query, expected):
+    html = client.get(reverse("home:catalogue", args=["bastille"]), {"q": query}).content.decode()
+    found = {p.name for p in Product.objects.all() if f'id="produit-{p.slug}"' in html}
+    assert found == expected
+
+
+def test_search_by_ingredient_finds_plural(client, shops):
+    html = client.get(reverse("home:catalogue", args=["bastille"]), {"q": "champignon"}).content.decode()
+    found = {p.slug for p in Product.objects.all() if f'id="produit-{p.slug}"' in html}
+    assert found == {"reine", "calzone", "vegetarienne", "poulet-champignons", "capricciosa"}
+    assert "5 résultats pour « champignon »" in html
+
+
+def test_search_without_match_says_so(client, shops):
+    html = client.get(reverse("home:catalogue", args=["bastille"]), {"q": "ananas"}).content.decode()
+    assert "Aucun produit ne correspond à votre recherche." in html
+
+
+def _grow_menu_to(count):
+    """Keep `count` active products, each with a 3-ingredient recipe."""
+    active = list(Product.objects.filter(is_active=True).order_by("pk"))
+    if len(active) > count:
+        Product.objects.filter(pk__in=[p.pk for p in active[count:]]).update(is_active=False)
+    ingredients = list(Ingredient.objects.order_by("pk")[:3])
+    for n in range(len(active), count):
+        product = Product.objects.create(name=f"Pizza du chef {n}", slug=f"chef-{n}", price=Decimal("10.00"))
+        RecipeLine.objects.bulk_create(
+            [RecipeLine(product=product, ingredient=ing, quantity=Decimal("0.100")) for ing in ingredients]
+        )
+    assert Product.objects.filter(is_active=True).count() == count
+
+
+@pytest.mark.parametrize("query", ["", "pizza"])
+def test_catalogue_query_count_is_the_same_at_15_and_150_products(client, shops, django_assert_num_queries, query):
+    url = reverse("home:catalogue", args=["bastille"])
+    _grow_menu_to(15)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url, {"q": query})
+    assert product_cards(response.content.decode()) >= (15 if not query else 1)
+    _grow_menu_to(150)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url, {"q": query})
+    assert product_cards(response.content.decode()) >= (150 if not query else 135)
+    assert len(small.captured_queries) <= 5
