@@ -6,6 +6,7 @@ replaces any e-mail address still present in a message, a local variable or a br
 """
 import re
 import subprocess
+import warnings
 from pathlib import Path
 
 import sentry_sdk
@@ -50,6 +51,14 @@ def git_release(repo_dir: Path) -> str:
 
 
 def init_sentry(*, dsn: str, environment: str, release: str, traces_sample_rate: float) -> None:
+    with warnings.catch_warnings():
+        # sentry-sdk 2.7x deprecates send_default_pii for data_collection but still honours it;
+        # we keep the explicit, documented switch.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _init(dsn=dsn, environment=environment, release=release, traces_sample_rate=traces_sample_rate)
+
+
+def _init(*, dsn, environment, release, traces_sample_rate):
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
