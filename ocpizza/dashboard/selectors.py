@@ -41,6 +41,11 @@ WAITING_STATUSES = [
 LINE_AMOUNT = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+def money(value):
+    """Cents: SQLite hands back sums of products with spurious digits (50.4000000000000)."""
+    return (value or ZERO).quantize(Decimal("0.01"))
+
+
 def revenue_q(prefix=""):
     """Orders that count as revenue; `prefix` leads to the Order ("order__" from a line)."""
     counted = Q(**{f"{prefix}status": Order.Status.DELIVERED}) | Q(
@@ -74,7 +79,7 @@ class Figures:
         return (self.revenue / self.orders).quantize(Decimal("0.01"))
 
     def add(self, revenue, orders, items=0):
-        self.revenue += revenue or ZERO
+        self.revenue += money(revenue)
         self.orders += orders or 0
         self.items += items or 0
 
@@ -162,7 +167,7 @@ def sales(*, pizzerias, period):
     for row in day_rows:
         per_shop[row["order__pizzeria_id"]].add(row["revenue"], row["orders"], row["items"])
         per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["orders"], row["items"])
-        by_day_and_shop[row["order__pizzeria_id"]][row["day"]] = row["revenue"] or ZERO
+        by_day_and_shop[row["order__pizzeria_id"]][row["day"]] = money(row["revenue"])
 
     shops, group = [], ShopSales(name=str(_("Total du groupe")))
     for pizzeria in pizzerias:
@@ -176,7 +181,7 @@ def sales(*, pizzerias, period):
             placed=row.get("placed", 0),
             cancelled=row.get("cancelled", 0),
             refused=row.get("refused", 0),
-            revenue_from_totals=row.get("from_totals") or ZERO,
+            revenue_from_totals=money(row.get("from_totals")),
             counted_orders=row.get("counted", 0),
             prep_microseconds=float(row.get("prep") or 0),
             prep_count=row.get("prep_count", 0),
@@ -214,7 +219,7 @@ def sales(*, pizzerias, period):
 
     # 5. Products sold, then the active products that sold nothing (they belong in the bottom).
     sold = {
-        row["product_id"]: (row["product__name"], row["sold"], row["revenue"] or ZERO)
+        row["product_id"]: (row["product__name"], row["sold"], money(row["revenue"]))
         for row in lines.values("product_id", "product__name")
         .annotate(sold=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
         .order_by()

@@ -24,3 +24,15 @@ def can_view_memberships(request):
 
 def can_view_products(request):
     return request.user.has_perm("product.view_product")
+
+
+def can_use_kitchen(request):
+    from order.selectors import KITCHEN_ROLES, queue_pizzerias
+
+    return queue_pizzerias(request.user, KITCHEN_ROLES).exists()
+
+
+def can_use_driver_queue(request):
+    from order.selectors import DRIVER_ROLES, queue_pizzerias
+
+    return queue_pizzerias(request.user, DRIVER_ROLES).exists()
