@@ -32,6 +32,9 @@ __all__ = [
     "deliver_order",
     "record_failed_collection",
     "cancel_order",
+    "run_transition",
+    "error_message",
+    "WORKFLOW_ERRORS",
 ]
 
 MAX_LINE_QUANTITY = 50
@@ -527,3 +530,33 @@ def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -
             )
         StockMovement.objects.bulk_create(movements)
     return _finish(locked, order, ["cancelled_at", "cancellation_reason"])
+
+
+def run_transition(order: Order, action: str, *, by, reason: str = "", collected=None, method: str | None = None,
+                   restock: bool = False) -> Order:
+    """Dispatch one action name of the transitions table to its service (admin, queues, bulk)."""
+    if action == "confirm":
+        return confirm_order(order, by=by)
+    if action == "accept":
+        return accept_order(order, by=by)
+    if action == "refuse":
+        return refuse_order(order, by=by, reason=reason)
+    if action == "finish":
+        return finish_order(order, by=by)
+    if action == "take":
+        return take_order(order, by=by)
+    if action == "deliver":
+        return deliver_order(order, by=by, collected=collected, method=method)
+    if action == "cancel":
+        return cancel_order(order, by=by, reason=reason, restock=restock)
+    raise TransitionNotAllowed(_("Action inconnue : %(action)s.") % {"action": action}, order=order, action=action)
+
+
+def error_message(exc) -> str:
+    """One French sentence for any refusal of the workflow (for admin messages and queues)."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+WORKFLOW_ERRORS = (TransitionNotAllowed, InsufficientStock, ValidationError)

@@ -1,0 +1,130 @@
+"""Forms of the order back office: transition details, phone and counter orders."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import (
+    UnfoldAdminEmailInputWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldBooleanSwitchWidget,
+)
+
+from order.models import Order
+
+
+class TransitionForm(forms.Form):
+    """The details a transition needs: a reason, a collected amount, whether stock goes back."""
+
+    reason = forms.CharField(label=_("Motif"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget)
+    collected = forms.CharField(
+        label=_("Montant encaissé (€)"), max_length=20, required=False, widget=UnfoldAdminTextInputWidget
+    )
+    method = forms.ChoiceField(
+        label=_("Encaissé en"), choices=[("", "—"), *Order.CollectionMethod.choices], required=False,
+        widget=UnfoldAdminSelectWidget,
+    )
+    restock = forms.BooleanField(
+        label=_("Remettre les ingrédients en stock (la préparation n'a pas commencé)"), required=False,
+        widget=UnfoldBooleanSwitchWidget,
+    )
+
+    def __init__(self, *args, order, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order, self.action = order, action
+        if action not in ("refuse", "cancel"):
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = action == "refuse" or order.status != Order.Status.TO_PREPARE
+        if not (action == "deliver" and needs_collection(order)):
+            del self.fields["collected"], self.fields["method"]
+        else:
+            self.fields["collected"].initial = order.total
+        if not (action == "cancel" and order.status == Order.Status.IN_PREPARATION):
+            del self.fields["restock"]
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "reason": data.get("reason", ""),
+            "collected": data.get("collected") or None,
+            "method": data.get("method") or None,
+            "restock": bool(data.get("restock")),
+        }
+
+
+def needs_collection(order):
+    return order.payment_method == Order.PaymentMethod.ON_DELIVERY and order.payment_status in (
+        Order.PaymentStatus.TO_PAY_ON_DELIVERY,
+        Order.PaymentStatus.FAILED,
+    )
+
+
+class StaffOrderForm(forms.Form):
+    """A phone or counter order typed by the shop (F-ORD-6): existing customer or new contact."""
+
+    pizzeria = forms.ModelChoiceField(label=_("Pizzeria"), queryset=None, widget=UnfoldAdminSelectWidget)
+    channel = forms.ChoiceField(
+        label=_("Canal"),
+        choices=[(Order.Channel.PHONE, Order.Channel.PHONE.label), (Order.Channel.COUNTER, Order.Channel.COUNTER.label)],
+        widget=UnfoldAdminSelectWidget,
+    )
+    fulfilment = forms.ChoiceField(label=_("Mode"), choices=Order.Fulfilment.choices, widget=UnfoldAdminSelectWidget)
+    customer_email = forms.EmailField(
+        label=_("E-mail d'un client existant"), required=False, widget=UnfoldAdminEmailInputWidget,
+        help_text=_("Laissez vide pour un nouveau contact sans compte."),
+    )
+    contact_name = forms.CharField(label=_("Nom du contact"), max_length=150, required=False, widget=UnfoldAdminTextInputWidget)
+    contact_phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False, widget=UnfoldAdminTextInputWidget)
+    contact_email = forms.EmailField(label=_("E-mail du contact"), required=False, widget=UnfoldAdminEmailInputWidget)
+    line = forms.CharField(
+        label=_("Adresse de livraison"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget,
+        help_text=_("Vide pour un client existant : son adresse par défaut."),
+    )
+    postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False, widget=UnfoldAdminTextInputWidget)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False, widget=UnfoldAdminTextInputWidget)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget)
+
+    LINE_COUNT = 6
+
+    def __init__(self, *args, pizzerias, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pizzeria"].queryset = pizzerias
+        if pizzerias.count() == 1:
+            self.fields["pizzeria"].initial = pizzerias.first()
+        self.products = {str(p.pk): p for p in products}
+        choices = [("", "—"), *[(str(p.pk), f"{p.name} — {p.selling_price} €") for p in products]]
+        for index in range(self.LINE_COUNT):
+            self.fields[f"product_{index}"] = forms.ChoiceField(
+                label=_("Produit %(n)s") % {"n": index + 1}, choices=choices, required=False, widget=UnfoldAdminSelectWidget
+            )
+            self.fields[f"quantity_{index}"] = forms.IntegerField(
+                label=_("Quantité"), min_value=1, max_value=50, required=False, initial=1,
+                widget=UnfoldAdminIntegerFieldWidget,
+            )
+
+    def line_fields(self):
+        return [(self[f"product_{i}"], self[f"quantity_{i}"]) for i in range(self.LINE_COUNT)]
+
+    def clean(self):
+        from account.models import User
+
+        data = super().clean()
+        lines = []
+        for index in range(self.LINE_COUNT):
+            product_id = data.get(f"product_{index}")
+            if product_id:
+                lines.append((self.products[product_id], data.get(f"quantity_{index}") or 1))
+        if not lines:
+            raise ValidationError(_("Ajoutez au moins un produit."))
+        data["lines"] = lines
+        data["customer"] = None
+        email = (data.get("customer_email") or "").strip().lower()
+        if email:
+            customer = User.objects.filter(email__iexact=email).first()
+            if customer is None:
+                self.add_error("customer_email", _("Aucun client n'a cet e-mail : saisissez un nouveau contact."))
+            data["customer"] = customer
+        elif not (data.get("contact_name") or "").strip():
+            self.add_error("contact_name", _("Indiquez un client existant ou le nom du contact."))
+        return data

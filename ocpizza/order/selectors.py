@@ -1,0 +1,87 @@
+"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4) and the shop stock page (F-ADM-1)."""
+from django.db.models import Prefetch, Q
+
+from account.roles import is_head_office, pizzerias_of
+from order.models import Order, OrderLine
+from pizzeria.models import Pizzeria, Stock
+from product.models import RecipeLine, Reminder
+
+KITCHEN_ROLES = ("pizzaiolo", "manager")
+DRIVER_ROLES = ("driver", "manager")
+
+KITCHEN_STATUSES = (Order.Status.TO_PREPARE, Order.Status.IN_PREPARATION, Order.Status.READY)
+
+
+def queue_pizzerias(user, roles):
+    """Open pizzerias whose queue `user` may work in (head office: all of them)."""
+    shops = Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED)
+    if not is_head_office(user):
+        shops = shops.filter(pk__in=pizzerias_of(user, *roles))
+    return shops.order_by("name")
+
+
+def _with_lines(queryset, *, recipes):
+    lines = OrderLine.objects.select_related("product").order_by("pk")
+    if recipes:
+        lines = lines.prefetch_related(
+            Prefetch(
+                "product__recipe_lines",
+                queryset=RecipeLine.objects.select_related("ingredient__unit").order_by("ingredient__name"),
+            ),
+            Prefetch(
+                "product__reminders",
+                queryset=Reminder.objects.select_related("author").order_by("-created_at"),
+            ),
+        )
+    return queryset.select_related("pizzeria", "customer").prefetch_related(Prefetch("lines", queryset=lines))
+
+
+def kitchen_queue(*, pizzeria):
+    """Orders the kitchen works on, oldest first: to prepare, in preparation, and pickups waiting.
+
+    Delivery orders leave the kitchen queue once ready (they are the drivers' then).
+    """
+    orders = Order.objects.filter(pizzeria=pizzeria, status__in=KITCHEN_STATUSES).exclude(
+        status=Order.Status.READY, fulfilment=Order.Fulfilment.DELIVERY
+    )
+    return list(_with_lines(orders, recipes=True).order_by("created_at", "pk"))
+
+
+def driver_queue(*, pizzeria, user):
+    """Delivery orders ready to take (oldest first), then those on the road.
+
+    A driver sees the orders they carry; a manager or head office sees every driver's.
+    """
+    orders = Order.objects.filter(
+        pizzeria=pizzeria,
+        fulfilment=Order.Fulfilment.DELIVERY,
+        status__in=(Order.Status.READY, Order.Status.OUT_FOR_DELIVERY),
+    )
+    from account.roles import has_role
+
+    if not has_role(user, pizzeria, "manager"):
+        orders = orders.filter(Q(status=Order.Status.READY) | Q(driver=user))
+    return list(
+        _with_lines(orders, recipes=False)
+        .prefetch_related("payments")
+        .select_related("driver")
+        .order_by("-status", "ready_at", "pk")
+    )
+
+
+def queue_signature(orders):
+    """A short value that changes whenever the queue's content changes (polling compares it)."""
+    return "|".join(f"{o.pk}:{o.status}:{o.payment_status}:{o.updated_at.timestamp()}" for o in orders)
+
+
+def stock_overview(*, pizzeria):
+    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
+    from pizzeria.selectors import product_availability
+    from product.models import Product
+
+    stocks = list(
+        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
+    )
+    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
+    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
+    return stocks, [(product, availability[product.pk]) for product in products]

@@ -1,0 +1,197 @@
+"""F-OM-1..6 in the admin: buttons per status and role, bulk actions, forged POSTs, queues, phone orders."""
+import re
+
+import pytest
+from django.urls import reverse
+
+from order.models import Order
+from order.services import accept_order, finish_order, place_order, take_order
+from pizzeria.models import Stock
+from product.models import Product
+
+
+def new_order(shop, customer, slug="margherita", qty=1, fulfilment="delivery"):
+    return place_order(
+        pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug=slug), qty)], fulfilment=fulfilment,
+        payment_method="on_delivery", channel="web", address=customer.addresses.first(), by=customer,
+    )
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.mark.django_db
+def test_order_page_shows_only_allowed_buttons(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    url = reverse("admin:order_order_change", args=[order.pk])
+    accept_url = reverse("admin:order_order_detail_accept", args=[order.pk])
+    take_url = reverse("admin:order_order_detail_take", args=[order.pk])
+    page = client_for(demo_users["pizzaiolo"]).get(url).content.decode()
+    assert accept_url in page and reverse("admin:order_order_detail_refuse", args=[order.pk]) in page
+    assert take_url not in page and reverse("admin:order_order_detail_finish", args=[order.pk]) not in page
+    page = client_for(demo_users["driver"]).get(url).content.decode()
+    assert accept_url not in page and take_url not in page
+
+
+@pytest.mark.django_db
+def test_detail_button_runs_the_service_and_forged_posts_are_refused(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    accept_url = reverse("admin:order_order_detail_accept", args=[order.pk])
+    # A driver forging the POST: 403, nothing changes.
+    assert client_for(demo_users["driver"]).post(accept_url).status_code == 403
+    # A manager of another shop: the order is not theirs.
+    assert client_for(demo_users["manager_boulogne"]).post(accept_url).status_code in (403, 404)
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    pizzaiolo = client_for(demo_users["pizzaiolo"])
+    assert pizzaiolo.get(accept_url).status_code == 200  # confirmation page, no change on GET
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    response = pizzaiolo.post(accept_url, {"confirm": "1"}, follow=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.IN_PREPARATION
+    assert any("En préparation" in m for m in messages_of(response))
+    # Accepting again (a stale tab) is refused with a message, not a 500.
+    assert pizzaiolo.post(accept_url, {"confirm": "1"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_refuse_needs_a_reason_in_the_form(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    url = reverse("admin:order_order_detail_refuse", args=[order.pk])
+    c = client_for(demo_users["pizzaiolo"])
+    response = c.post(url, {"confirm": "1", "reason": ""})
+    assert response.status_code == 200 and "motif" in response.content.decode().lower()
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    c.post(url, {"confirm": "1", "reason": "Four en panne"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUSED and order.refusal_reason == "Four en panne"
+
+
+@pytest.mark.django_db
+def test_bulk_accept_reports_refused_orders_by_number(shops, demo_users, client_for):
+    shop = shops["bastille"]
+    customer = demo_users["customer"]
+    fine = new_order(shop, customer)
+    already = new_order(shop, customer)
+    accept_order(already, by=demo_users["pizzaiolo"])
+    c = client_for(demo_users["pizzaiolo"])
+    response = c.post(
+        reverse("admin:order_order_changelist"),
+        {"action": "bulk_accept", "_selected_action": [fine.pk, already.pk]},
+        follow=True,
+    )
+    texts = messages_of(response)
+    fine.refresh_from_db()
+    assert fine.status == Order.Status.IN_PREPARATION
+    assert any(fine.number in t and "1 commande" in t for t in texts)
+    assert any(already.number in t and "Refusée" in t for t in texts)
+
+
+@pytest.mark.django_db
+def test_bulk_action_forged_by_wrong_role_or_shop_changes_nothing(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    for user in (demo_users["driver"], demo_users["manager_boulogne"]):
+        client_for(user).post(
+            reverse("admin:order_order_changelist"), {"action": "bulk_accept", "_selected_action": [order.pk]}
+        )
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+
+
+@pytest.mark.django_db
+def test_bulk_refuse_asks_for_a_reason_first(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    c = client_for(demo_users["pizzaiolo"])
+    url = reverse("admin:order_order_changelist")
+    response = c.post(url, {"action": "bulk_refuse", "_selected_action": [order.pk]})
+    assert response.status_code == 200 and order.number in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    c.post(url, {"action": "bulk_refuse", "_selected_action": [order.pk], "confirm_reason": "1", "reason": "Rupture"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUSED and order.refusal_reason == "Rupture"
+
+
+@pytest.mark.django_db
+def test_row_buttons_follow_status_and_role(shops, demo_users, client_for):
+    order = new_order(shops["bastille"], demo_users["customer"])
+    accept_order(order, by=demo_users["pizzaiolo"])
+    finish_order(order, by=demo_users["pizzaiolo"])
+    page = client_for(demo_users["driver"]).get(reverse("admin:order_order_changelist")).content.decode()
+    assert reverse("admin:order_order_detail_take", args=[order.pk]) in page
+    assert reverse("admin:order_order_detail_accept", args=[order.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_kitchen_queue_shows_recipe_and_reminders_and_accepts(shops, demo_users, client_for):
+    from product.models import Reminder
+
+    shop = shops["bastille"]
+    order = new_order(shop, demo_users["customer"], "reine", 2)
+    Reminder.objects.create(product=Product.objects.get(slug="reine"), author=demo_users["pizzaiolo"],
+                            title="Jambon", content="Le jambon après cuisson")
+    c = client_for(demo_users["pizzaiolo"])
+    page = c.get(reverse("admin:order_kitchen")).content.decode()
+    assert order.number in page and "Le jambon après cuisson" in page and "Mozzarella" in page
+    partial = c.get(reverse("admin:order_kitchen_partial") + "?shop=bastille").content.decode()
+    assert order.number in partial and "<html" not in partial
+    c.post(reverse("admin:order_queue_act", args=[order.pk, "accept"]), {"kind": "kitchen"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.IN_PREPARATION
+    # A driver has no kitchen; a Boulogne manager does not see Bastille's.
+    assert client_for(demo_users["driver"]).get(reverse("admin:order_kitchen")).status_code == 403
+    boulogne_page = client_for(demo_users["manager_boulogne"]).get(reverse("admin:order_kitchen") + "?shop=bastille")
+    assert order.number not in boulogne_page.content.decode()
+    forged = client_for(demo_users["manager_boulogne"]).post(
+        reverse("admin:order_queue_act", args=[order.pk, "finish"]), {"kind": "kitchen"})
+    assert forged.status_code == 404
+
+
+@pytest.mark.django_db
+def test_driver_queue_collects_after_failed_card(shops, demo_users, client_for):
+    shop = shops["bastille"]
+    order = new_order(shop, demo_users["customer"])
+    accept_order(order, by=demo_users["pizzaiolo"])
+    finish_order(order, by=demo_users["pizzaiolo"])
+    c = client_for(demo_users["driver"])
+    page = c.get(reverse("admin:order_drivers")).content.decode()
+    assert order.number in page and "google.com/maps" in page and str(order.total).replace(".", ",") in page
+    act = lambda name, **data: c.post(reverse("admin:order_queue_act", args=[order.pk, name]), {"kind": "drivers", **data}, follow=True)
+    act("take")
+    act("card_failed")
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.FAILED
+    assert "carte refusé" in c.get(reverse("admin:order_drivers")).content.decode().lower()
+    response = act("deliver", collected="1", method="cash")
+    assert any("inférieur" in m for m in messages_of(response))
+    act("deliver", collected=str(order.total).replace(".", ","), method="cash")
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED and order.collected_method == "cash"
+
+
+@pytest.mark.django_db
+def test_phone_order_for_new_contact(shops, demo_users, client_for):
+    c = client_for(demo_users["pizzaiolo"])
+    url = reverse("admin:order_order_phone_order")
+    assert c.get(url).status_code == 200
+    margherita = Product.objects.get(slug="margherita")
+    data = {
+        "pizzeria": shops["bastille"].pk, "channel": "counter", "fulfilment": "pickup",
+        "contact_name": "Paul Durand", "contact_phone": "0611223344",
+        "product_0": margherita.pk, "quantity_0": 2,
+    }
+    response = c.post(url, data, follow=True)
+    order = Order.objects.get(customer_name="Paul Durand")
+    assert order.channel == "counter" and order.status == Order.Status.TO_PREPARE
+    assert order.total == margherita.selling_price * 2 and order.created_by == demo_users["pizzaiolo"]
+    # Nothing chosen: a clear error, no order.
+    response = c.post(url, {**data, "product_0": "", "contact_name": "Vide"})
+    assert "Ajoutez au moins un produit" in response.content.decode()
+    assert not Order.objects.filter(customer_name="Vide").exists()
+    # Unavailable product (Montmartre has no mozzarella) is refused by name.
+    montmartre_manager = client_for(demo_users["manager"])
+    response = montmartre_manager.post(url, {**data, "pizzeria": shops["montmartre"].pk, "contact_name": "Z"})
+    assert "indisponible" in response.content.decode()
