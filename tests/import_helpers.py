@@ -1,4 +1,5 @@
 """Drives the admin import pages as a user does: upload, read the preview, confirm."""
+import html
 import io
 import re
 
@@ -79,7 +80,7 @@ def page_errors(response):
 
 
 def text_of(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def snapshot():

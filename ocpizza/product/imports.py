@@ -12,6 +12,7 @@ French-friendly:
 """
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections import OrderedDict
@@ -25,6 +26,8 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
+
+logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 Mio: a 10 000-line recipe file is ~400 Kio
 MAX_IMPORT_ROWS = 20_000
@@ -396,6 +399,8 @@ class SpreadsheetResource(resources.ModelResource):
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
 
     def before_import(self, dataset, **kwargs):
+        if getattr(self, "_prepared", False):
+            return  # already done by import_data_inner, which needs its outcome first
         if kwargs.get("user") is not None:
             self.user = kwargs["user"]
         headers = [normalise_header(h) for h in (dataset.headers or [])]
@@ -418,18 +423,27 @@ class SpreadsheetResource(resources.ModelResource):
             dataset.append(row)
         self._lines_by_key = {}
         self.prepare_caches(dataset)
+        self._prepared = True
 
     def prepare_caches(self, dataset):
         """Loads related objects for NaturalKeyWidget fields, once for the whole file."""
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
-        result = super().import_data_inner(dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs)
-        if result.base_errors:
-            # A file-level error (missing column...) makes every row meaningless: show only it.
-            result.rows = []
-            result.invalid_rows = []
-            result.error_rows = []
-        return result
+        # A file-level error (missing column...) makes every row meaningless: report it alone,
+        # without reading the rows.
+        self._prepared = False
+        try:
+            self.before_import(dataset, **kwargs)
+        except Exception as error:
+            if not isinstance(error, ImportFileError):
+                logger.exception("Spreadsheet import: unexpected error before reading the rows")
+                error = ImportFileError(_("Le fichier n'a pas pu être lu : vérifiez ses en-têtes et son format."))
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.total_rows = len(dataset)
+            self.handle_import_error(result, error, raise_errors)
+            return result
+        return super().import_data_inner(dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs)
 
     def handle_import_error(self, result, error, raise_errors=False):
         if isinstance(error, ValidationError):
