@@ -348,9 +348,8 @@ def change(request, number):
     quantities = {line.product_id: line.quantity for line in order.lines.all()}
     errors = []
     if request.method == "POST":
-        posted = {
-            product.pk: request.POST.get(f"qty-{product.pk}", "0") for product in products
-        }
+        # Only the quantities come from the browser; prices are the server's (order.checkout).
+        posted = {product.pk: request.POST.get(f"qty-{product.pk}", "0") for product, _price in products}
         try:
             outcome = change_order(order=order, quantities=posted, by=request.user)
         except ChangeNotAllowed as exc:
