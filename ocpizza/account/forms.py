@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
 
@@ -142,3 +143,14 @@ class AddressForm(forms.ModelForm):
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric", "pattern": "[0-9]{5}"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with a French message that reads well for an e-mail login."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Attention : après 3 échecs, le compte est verrouillé 5 minutes."
+        ),
+    }

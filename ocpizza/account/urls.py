@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from account import views
+from account.forms import LoginForm
 
 app_name = "account"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="account/login.html", authentication_form=LoginForm), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.register, name="register"),
     path("profil/", views.profile, name="profile"),
