@@ -7,6 +7,7 @@ from account.roles import is_head_office, pizzerias_of
 from pizzeria.admin_mixins import BusinessAdmin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
+from pizzeria.stock_page import StockPageAdminMixin
 from product.import_admin import SpreadsheetAdminMixin
 
 
@@ -64,7 +65,7 @@ class StaffMembershipAdmin(ShopScopedAdminMixin, BusinessAdmin):
 
 
 @admin.register(Stock)
-class StockAdmin(ShopScopedAdminMixin, BusinessAdmin, SpreadsheetAdminMixin):
+class StockAdmin(StockPageAdminMixin, ShopScopedAdminMixin, BusinessAdmin, SpreadsheetAdminMixin):
     resource_classes = [StockCountResource]  # stock counts: each change is an inventory movement
     list_display = ["ingredient", "pizzeria", "quantity_with_unit", "low_flag"]
     list_filter = ["pizzeria", "ingredient__unit"]

@@ -54,3 +54,47 @@ def count_stock(*, pizzeria, ingredient, counted, by=None, reason=StockMovement.
     return StockMovement.objects.create(
         stock=stock, delta=delta, quantity_after=counted, reason=reason, user=by, note=note
     )
+
+
+# Reasons a person may give on the stock page; orders and returns are the workflow's own.
+MANUAL_REASONS = (
+    StockMovement.Reason.DELIVERY,
+    StockMovement.Reason.CORRECTION,
+    StockMovement.Reason.INVENTORY,
+    StockMovement.Reason.LOSS,
+)
+MAX_QUANTITY = Decimal("1000000")
+
+
+@transaction.atomic
+def correct_stock(*, pizzeria, ingredient, by, reason, delta=None, counted=None, note=""):
+    """A correction typed on the stock page, through the ledger, with its reason (F-ADM-1).
+
+    Either `delta` (goods delivered, a loss, a correction) or `counted` (an inventory count).
+    Only the shop's manager or pizzaiolo (or head office) may correct; the sign must fit the
+    reason (a delivery adds, a loss removes) and a quantity is never negative nor absurd.
+    """
+    from account.roles import has_role
+
+    if not has_role(by, pizzeria, "manager", "pizzaiolo"):
+        raise ValidationError(_("Vous ne pouvez corriger que le stock de vos pizzerias."))
+    if reason not in MANUAL_REASONS:
+        raise ValidationError({"reason": _("Choisissez un motif : livraison, correction, inventaire ou perte.")})
+    note = (note or "").strip()[:255]
+    if (delta is None) == (counted is None):
+        raise ValidationError(_("Indiquez soit une variation, soit une quantité comptée."))
+    if counted is not None:
+        counted = Decimal(counted)
+        if not counted.is_finite() or counted > MAX_QUANTITY:
+            raise ValidationError({"value": _("Quantité invraisemblable.")})
+        return count_stock(pizzeria=pizzeria, ingredient=ingredient, counted=counted, by=by, reason=reason, note=note)
+    delta = Decimal(delta)
+    if not delta.is_finite() or abs(delta) > MAX_QUANTITY:
+        raise ValidationError({"value": _("Quantité invraisemblable.")})
+    if reason == StockMovement.Reason.DELIVERY and delta <= 0:
+        raise ValidationError({"value": _("Une livraison de marchandise ajoute du stock : quantité positive attendue.")})
+    if reason == StockMovement.Reason.LOSS and delta >= 0:
+        raise ValidationError({"value": _("Une perte retire du stock : quantité négative attendue.")})
+    if reason == StockMovement.Reason.CORRECTION and not note:
+        raise ValidationError({"note": _("Expliquez la correction en quelques mots.")})
+    return adjust_stock(pizzeria=pizzeria, ingredient=ingredient, delta=delta, reason=reason, by=by, note=note)
