@@ -29,7 +29,7 @@ def _keep_created_at():
         field.auto_now_add, line_field.auto_now_add = saved
 
 
-def generate_orders(*, pizzerias, products, count, first_day, last_day, seed=0, prefix="GEN", batch=5000):
+def generate_orders(*, pizzerias, products, count, first_day, last_day, seed=0, prefix="GEN", first_number=0, batch=5000):
     """Insert `count` finished orders (delivered, cancelled or refused) placed between
     `first_day` and `last_day` (dates, Paris time) in `pizzerias`, with 1 to 4 lines each."""
     rng = random.Random(seed)
@@ -49,7 +49,7 @@ def generate_orders(*, pizzerias, products, count, first_day, last_day, seed=0, 
                 fulfilment = rng.choices(["delivery", "pickup"], [6, 4])[0]
                 method = rng.choices(["card_online", "on_delivery"], [55, 45])[0]
                 order = Order(
-                    number=f"{prefix}-{made + n:09d}",
+                    number=f"{prefix}-{first_number + made + n:09d}",
                     pizzeria=rng.choices(pizzerias, shop_weights)[0],
                     customer_name="Client démo",
                     channel=rng.choices(["web", "phone", "counter"], [6, 3, 1])[0],

@@ -1,0 +1,101 @@
+"""Response time and query count of the admin dashboard over 200 000 orders (F-ADM-2, F-ADM-4).
+
+Runs on MariaDB (DATABASE_URL, default mysql://root@127.0.0.1:3306/ocpizza_dashbench: the test
+database test_ocpizza_dashbench is created and kept, so that a second run skips the
+generation). Loads the demo data, bulk-inserts 200 000 finished orders spread over the last
+365 days, then asks for the head office's dashboard (all 8 shops) for the last 30 days and for
+the last 365 days. Prints the machine, the median time of each and its query count; the
+query count is the same for both (it does not depend on the number of orders).
+
+    DATABASE_URL=mysql://root@127.0.0.1:3306/ocpizza_dashbench .venv/bin/python bench/dashboard.py [orders] [repetitions]
+
+Target: under 1 s for a month on the 2-core development machine.
+"""
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "ocpizza"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocpizza.settings")
+os.environ.setdefault("APP_ENV", "test")
+os.environ.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/ocpizza_dashbench")
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()} — {cpu}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
+
+
+def main(count=200_000, repetitions=5):
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor != "mysql":
+        sys.exit("bench/dashboard.py mesure MariaDB/MySQL : DATABASE_URL=mysql://…")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+
+    from account.models import User
+    from dashboard.forms import paris_today
+    from dashboard.sample import generate_orders
+    from order.models import Order, OrderLine
+    from pizzeria.models import Pizzeria
+    from product.models import Product
+    from product.populate import load_demo, load_reference
+
+    load_reference()
+    load_demo()
+    today = paris_today()
+    existing = Order.objects.filter(number__startswith="BENCH-").count()
+    if existing < count:
+        started = time.perf_counter()
+        generate_orders(
+            pizzerias=list(Pizzeria.objects.all()), products=list(Product.objects.filter(is_active=True)),
+            count=count - existing, first_day=today - timedelta(days=364), last_day=today, seed=existing,
+            prefix="BENCH", first_number=existing,
+        )
+        print(f"generated {count - existing} orders in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE order_order, order_orderline")
+        cursor.fetchall()
+        cursor.execute("SELECT VERSION()")
+        version = cursor.fetchone()[0]
+
+    print(f"machine: {machine()}; database: {version}")
+    print(f"orders: {Order.objects.count()}; order lines: {OrderLine.objects.count()}")
+    client = Client()
+    client.force_login(User.objects.get(email="siege@ocpizza.fr"), backend="account.backends.RoleBackend")
+    for label, days in (("month (30 days)", 30), ("year (365 days)", 365)):
+        params = {"period": "custom", "start": (today - timedelta(days=days - 1)).isoformat(), "end": today.isoformat()}
+        client.get("/admin/", params)  # warm-up
+        timings = []
+        for _ in range(repetitions):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/admin/", params)
+                timings.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        print(
+            f"dashboard, head office, 8 shops, {label}: median {statistics.median(timings):.3f} s "
+            f"(min {min(timings):.3f}, max {max(timings):.3f}), {len(queries.captured_queries)} queries"
+        )
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:3]))
