@@ -10,6 +10,7 @@ Fixtures (imported by tests/conftest.py):
 - helpers `localstripe_card(base, number)` -> PaymentMethod id through a SetupIntent, as
   Stripe.js's confirmCardSetup does, and `signed_event(payload, secret)` -> (body, header).
 """
+import copy
 import hashlib
 import hmac
 import json
@@ -94,6 +95,14 @@ def _register_webhook(base, url, secret):
 def stripe_local(localstripe_url, settings):
     settings.STRIPE_API_BASE = localstripe_url
     settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    if policy:
+        # The site's Content-Security-Policy allows Stripe's origin: here, this localstripe.
+        policy = copy.deepcopy(policy)
+        for directive in ("script-src", "connect-src", "frame-src", "img-src", "form-action"):
+            if directive in policy.get("DIRECTIVES", {}):
+                policy["DIRECTIVES"][directive] = [*policy["DIRECTIVES"][directive], localstripe_url]
+        settings.CONTENT_SECURITY_POLICY = policy
     status, body = _request(f"{localstripe_url}/_config/data", method="DELETE")
     assert status == 200, body
     # No webhook unless the test asks for one (`stripe_webhooks`): a closed port swallows them.

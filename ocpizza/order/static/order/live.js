@@ -1,6 +1,11 @@
 // Keeps the order page live: every few seconds the status part is fetched again and replaced,
 // without reloading the page; it stops once the order is delivered, cancelled or refused.
 (function () {
+  // Ask before cancelling (a data attribute: the Content-Security-Policy refuses inline handlers).
+  document.addEventListener("submit", function (event) {
+    const question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
   const box = document.getElementById("order-live");
   if (!box || !box.dataset.refreshUrl) return;
   const url = box.dataset.refreshUrl;
