@@ -59,7 +59,11 @@ class OrderLineInline(TabularInline):
 class PaymentInline(TabularInline):
     model = Payment
     extra = 0
-    fields = ["created_at", "kind", "provider", "status", "amount", "intent_id", "failure_message"]
+    # Every Stripe attempt and refund with its references (issue 7: order.payments).
+    fields = [
+        "created_at", "kind", "provider", "status", "amount", "currency", "intent_id", "refund_id",
+        "event_ids", "idempotency_key", "failure_message",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -591,7 +595,7 @@ class PaymentAdmin(ShopScopedAdminMixin, BusinessAdmin):
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ShopScopedAdminMixin, ModelAdmin):
     shop_path = "order__pizzeria"
-    list_display = ["received_at", "type", "event_id", "order", "flagged", "processed_at"]
+    list_display = ["received_at", "type", "event_id", "order", "flagged", "note", "processed_at"]
     list_filter = ["type", "flagged"]
     search_fields = ["event_id", "order__number"]
 
