@@ -476,7 +476,8 @@ def refund_order(*, order, amount, by=None, reason=""):
             ) from None
         refund.refund_id = stripe_refund.id
         refund.status = Payment.Status.SUCCEEDED if stripe_refund.status in ("succeeded", "pending") else Payment.Status.FAILED
-        refund.failure_message = (reason or "")[:255]
+        if refund.status == Payment.Status.FAILED:
+            refund.failure_message = _("Remboursement refusé par Stripe (%(reason)s)") % {"reason": reason or stripe_refund.status}
         refund.save()
         refunds.append(refund)
         remaining -= part
