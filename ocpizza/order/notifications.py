@@ -4,6 +4,8 @@ Sent after the commit only: a rolled-back transition sends nothing, and a mail s
 fails cannot undo a transition that already happened; the failure is logged instead.
 """
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +13,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("ocpizza.order")
+_muted = ContextVar("order_notifications_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """No customer e-mails inside this block (demo data, imports of past orders)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 _STATUS_SENTENCES = {
     "to_prepare": "Votre commande %(number)s est confirmée : la pizzeria %(pizzeria)s va la préparer.",
@@ -33,6 +46,8 @@ def recipient(order):
 
 def status_changed(order):
     """Queue the status e-mail for after the current transaction commits."""
+    if _muted.get():
+        return
     order_id, status = order.pk, order.status
     transaction.on_commit(lambda: send_status_email(order_id, status))
 

@@ -14,7 +14,7 @@ from account.models import Address, User
 from account.roles import HEAD_OFFICE_GROUP
 from account.services import setup_role_groups
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
-from pizzeria.services import adjust_stock, count_stock
+from pizzeria.services import count_stock
 from product.models import Ingredient, Product, RecipeLine, Unit
 
 FIXTURES_DIR = settings.REPO_DIR / "fixtures"
@@ -131,72 +131,63 @@ def _load_users(data, pizzerias):
     return users
 
 
-# Timestamps each demo status has reached, in workflow order.
-_STEPS = ["confirmed_at", "accepted_at", "ready_at", "out_for_delivery_at", "delivered_at"]
-_REACHED = {
-    "to_prepare": 1, "in_preparation": 2, "ready": 3, "out_for_delivery": 4, "delivered": 5,
-    "cancelled": 1, "refused": 1,
-}
+# How far along the workflow each demo status is, in order.
+_PATH = ["accept", "finish", "take", "deliver"]
+_STEPS_DONE = {"to_prepare": 0, "in_preparation": 1, "ready": 2, "out_for_delivery": 3, "delivered": 4}
+# Timestamp field set by each step, to spread the demo history over the last hours.
+_STEP_FIELDS = {"accept": "accepted_at", "finish": "ready_at", "take": "out_for_delivery_at", "deliver": "delivered_at"}
 
 
 def _load_orders(order_rows, pizzerias, users):
-    from order.models import Order, OrderLine
+    """Demo orders go through the same services as real ones (prices, stock, ledger, statuses);
+    only their times are moved back afterwards so that the queues look lived-in."""
+    from order import notifications, services
+    from order.models import Order
 
     if Order.objects.filter(customer__email__in=[row["customer"] for row in order_rows]).exists():
         return  # demo orders already there
-    pizzaiolo = users.get("pizzaiolo@ocpizza.fr")
-    driver = users.get("livreur@ocpizza.fr")
+    head_office = users.get("siege@ocpizza.fr")
     now = timezone.now()
-    for index, row in enumerate(order_rows):
-        customer = users[row["customer"]]
-        address = customer.addresses.first()
-        started = now - timedelta(minutes=15 * (len(order_rows) - index))
-        order = Order(
-            pizzeria=pizzerias[row["pizzeria"]],
-            customer=customer,
-            customer_name=customer.get_full_name(),
-            customer_phone=customer.phone,
-            customer_email=customer.email,
-            channel=row.get("channel", "web"),
-            fulfilment=row["fulfilment"],
-            payment_method=row["payment_method"],
-            payment_status=Order.PaymentStatus.TO_PAY_ON_DELIVERY,
-            status=row["status"],
-        )
-        if row["fulfilment"] == "delivery":
-            order.delivery_line, order.delivery_postcode, order.delivery_city = address.line, address.postcode, address.city
-            order.delivery_latitude, order.delivery_longitude = address.latitude, address.longitude
-        for step in _STEPS[: _REACHED[row["status"]]]:
-            setattr(order, step, started + timedelta(minutes=5 * _STEPS.index(step)))
-        if row["status"] == "cancelled":
-            order.cancelled_at, order.cancellation_reason = started + timedelta(minutes=2), "Annulée par le client"
-        if row["status"] == "refused":
-            order.refused_at, order.refusal_reason = started + timedelta(minutes=3), "Four en panne"
-        if _REACHED[row["status"]] >= 2 and row["status"] not in ("cancelled", "refused"):
-            order.pizzaiolo = pizzaiolo
-        if _REACHED[row["status"]] >= 4 and row["fulfilment"] == "delivery":
-            order.driver = driver
-        order.save()
-        total = Decimal(0)
-        for slug, quantity in row["lines"].items():
-            product = Product.objects.get(slug=slug)
-            OrderLine.objects.create(
-                order=order, product=product, product_name=product.name, quantity=quantity, unit_price=product.selling_price
+
+    def staff(email, pizzeria, role):
+        # The demo pizzaiolo and driver work at Bastille; head office acts for the other shops.
+        from account.roles import has_role
+
+        user = users.get(email)
+        return user if user is not None and has_role(user, pizzeria, role) else head_office
+
+    with notifications.muted():
+        for index, row in enumerate(order_rows):
+            customer = users[row["customer"]]
+            pizzeria = pizzerias[row["pizzeria"]]
+            pizzaiolo = staff("pizzaiolo@ocpizza.fr", pizzeria, "pizzaiolo")
+            channel = row.get("channel", "web")
+            order = services.place_order(
+                pizzeria=pizzeria,
+                customer=customer,
+                lines=[(Product.objects.get(slug=slug), quantity) for slug, quantity in row["lines"].items()],
+                fulfilment=row["fulfilment"],
+                payment_method=row["payment_method"],
+                channel=channel,
+                address=customer.addresses.first() if row["fulfilment"] == "delivery" else None,
+                by=customer if channel == "web" else pizzaiolo,
             )
-            total += product.selling_price * quantity
-        order.total = total
-        if row["status"] == "delivered":
-            order.payment_status = Order.PaymentStatus.PAID
-            order.amount_paid = order.collected_amount = total
-            order.collected_method = Order.CollectionMethod.CASH
-        order.save()
-        Order.objects.filter(pk=order.pk).update(created_at=started)
-        if order.accepted_at:
-            # Accepted orders took their ingredients: the ledger says so.
-            for line in order.lines.select_related("product"):
-                for recipe_line in line.product.recipe_lines.select_related("ingredient"):
-                    adjust_stock(
-                        pizzeria=order.pizzeria, ingredient=recipe_line.ingredient,
-                        delta=-(recipe_line.quantity * line.quantity),
-                        reason=StockMovement.Reason.ORDER, order=order, by=pizzaiolo,
-                    )
+            started = now - timedelta(minutes=15 * (len(order_rows) - index))
+            times = {"created_at": started, "confirmed_at": started}
+            status = row["status"]
+            steps = _PATH[: _STEPS_DONE.get(status, 0)]
+            if row["fulfilment"] == "pickup":
+                steps = [step for step in steps if step != "take"]
+            for number, step in enumerate(steps, start=1):
+                driver_step = step in ("take", "deliver") and row["fulfilment"] == "delivery"
+                by = staff("livreur@ocpizza.fr", pizzeria, "driver") if driver_step else pizzaiolo
+                extra = {"collected": order.total, "method": "cash"} if step == "deliver" else {}
+                services.run_transition(order, step, by=by, **extra)
+                times[_STEP_FIELDS[step]] = started + timedelta(minutes=5 * number)
+            if status == "cancelled":
+                services.cancel_order(order, by=customer, reason="Annulée par le client")
+                times["cancelled_at"] = started + timedelta(minutes=2)
+            elif status == "refused":
+                services.refuse_order(order, by=pizzaiolo, reason="Four en panne")
+                times["refused_at"] = started + timedelta(minutes=3)
+            Order.objects.filter(pk=order.pk).update(**times)
