@@ -1,0 +1,71 @@
+"""The stock ledger: every way stock changes writes a StockMovement, and each quantity equals the
+sum of its movements (orders, returns, deliveries of goods, corrections, counts, losses)."""
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from order.services import accept_order, cancel_order, finish_order, place_order
+from pizzeria.models import Stock, StockMovement
+from pizzeria.services import correct_stock
+from product.models import Ingredient, Product
+
+
+def assert_books_balance():
+    for stock in Stock.objects.all():
+        total = Decimal(stock.movements.aggregate(s=Sum("delta"))["s"] or 0).quantize(Decimal("0.001"))
+        assert stock.quantity == total and stock.quantity >= 0, stock
+        last = stock.movements.order_by("-pk").first()
+        if last is not None:
+            assert last.quantity_after == stock.quantity, stock
+
+
+def order(shop, customer, *lines):
+    return place_order(
+        pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug=s), q) for s, q in lines],
+        fulfilment="pickup", payment_method="on_delivery", channel="web", by=customer,
+    )
+
+
+@pytest.mark.django_db
+def test_every_kind_of_change_keeps_stock_equal_to_its_ledger(shops, demo_users):
+    shop = shops["bastille"]
+    assert_books_balance()  # the demo data itself, orders included
+    manager, pizzaiolo, customer = demo_users["manager"], demo_users["pizzaiolo"], demo_users["customer"]
+    mozza = Ingredient.objects.get(name="Mozzarella")
+    correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="delivery", delta="5000", note="Livraison lundi")
+    correct_stock(pizzeria=shop, ingredient=mozza, by=pizzaiolo, reason="loss", delta="-120")
+    correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="correction", delta="7.5", note="Erreur de saisie")
+    correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="inventory", counted="6000")
+    accepted = order(shop, customer, ("reine", 2), ("margherita", 1))
+    accept_order(accepted, by=pizzaiolo)
+    returned = order(shop, customer, ("quatre-fromages", 1))
+    accept_order(returned, by=pizzaiolo)
+    cancel_order(returned, by=manager, reason="Client parti", restock=True)
+    consumed = order(shop, customer, ("diavola", 1))
+    accept_order(consumed, by=pizzaiolo)
+    finish_order(consumed, by=pizzaiolo)
+    cancel_order(consumed, by=manager, reason="Brûlée")
+    reasons = set(StockMovement.objects.filter(stock__pizzeria=shop).values_list("reason", flat=True))
+    assert reasons >= {"order", "order_return", "delivery", "loss", "correction", "inventory"}
+    assert_books_balance()
+    # The return gave back exactly what the order took: its net movement is zero.
+    net = returned.stock_movements.aggregate(s=Sum("delta"))["s"]
+    assert Decimal(net).quantize(Decimal("0.001")) == 0
+
+
+@pytest.mark.django_db
+def test_accept_makes_the_same_number_of_queries_for_1_or_5_lines(shops, demo_users):
+    shop, customer = shops["bastille"], demo_users["customer"]
+    small = order(shop, customer, ("reine", 1))
+    big = order(shop, customer, ("reine", 1), ("margherita", 2), ("quatre-fromages", 1), ("diavola", 1), ("calzone", 1))
+    counts = []
+    for o in (small, big):
+        pizzaiolo = type(demo_users["pizzaiolo"]).objects.get(pk=demo_users["pizzaiolo"].pk)  # cold role cache
+        with CaptureQueriesContext(connection) as queries:
+            accept_order(o, by=pizzaiolo)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12
+    assert big.stock_movements.count() > small.stock_movements.count() > 1
