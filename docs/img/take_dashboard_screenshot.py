@@ -17,12 +17,10 @@ OUT = Path(__file__).resolve().parent / "dashboard.png"
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris")
-    page.goto(f"{URL}/admin/login/")
+    page.goto(f"{URL}/admin/?period=30d")  # the login page comes back here
     page.fill("input[name=username]", "siege@ocpizza.fr")
     page.fill("input[name=password]", "pizza-demo-2026")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{URL}/admin/**")
-    page.goto(f"{URL}/admin/?period=30d")
     page.wait_for_selector("#dashboard canvas")
     page.wait_for_timeout(500)  # chart.js draws after load
     page.screenshot(path=str(OUT), full_page=True)

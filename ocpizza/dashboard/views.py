@@ -34,15 +34,17 @@ def build_dashboard(request):
 
     sales = selectors.sales(pizzerias=pizzerias, period=period)
     waiting = selectors.waiting_orders(pizzerias=pizzerias)
-    matrix = selectors.stock_matrix(pizzerias=pizzerias)
-    makeable = selectors.makeable_products(pizzerias=pizzerias)
+    # A shop that is not open yet (or closed) holds no stock: its empty column would flag everything.
+    stocked = [p for p in pizzerias if p.status == Pizzeria.Status.OPEN] or pizzerias
+    matrix = selectors.stock_matrix(pizzerias=stocked)
+    makeable = selectors.makeable_products(pizzerias=stocked)
     movements = selectors.latest_movements(pizzerias=pizzerias)
 
     sales_tables = tables.sales_tables(sales)
     all_tables = sales_tables + [
         tables.waiting_table(pizzerias, waiting),
-        tables.stock_table(pizzerias, matrix),
-        tables.makeable_table(pizzerias, makeable),
+        tables.stock_table(stocked, matrix),
+        tables.makeable_table(stocked, makeable),
         tables.movements_table(movements),
     ]
     return {
