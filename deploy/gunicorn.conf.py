@@ -41,3 +41,6 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 capture_output = True
 proc_name = "ocpizza"
+# Supervisor starts, stops and restarts the app; Gunicorn's own control socket (one per user,
+# shared by every instance) is not used.
+control_socket_disable = True

@@ -225,9 +225,6 @@ GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3)  # seconds before "s
 GEOCODER_BAN_URL = env.str("GEOCODER_BAN_URL", default="https://api-adresse.data.gouv.fr/search/")
 GEOCODER_CACHE_SECONDS = 7 * 24 * 3600  # an address does not move: answers are cached a week
 
-# bench/catalogue_rps.py only: routes /bench/hello/, a bare page to compare the catalogue with.
-BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
-
 # --- Security -------------------------------------------------------------------------
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000)
 X_FRAME_OPTIONS = "DENY"
@@ -287,9 +284,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Bots probing with foreign Host headers get a 400; not an error worth a traceback.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }
 if LOG_TO_FILE:
     Path(LOG_DIR).mkdir(parents=True, exist_ok=True)

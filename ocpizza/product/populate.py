@@ -25,17 +25,31 @@ def _read(name):
         return json.load(handle)
 
 
+def _upsert(model, lookup, defaults):
+    """Create, or update only when a value differs: release-tasks.sh runs this at every deployment
+    and a second run must not touch `updated_at` nor add history rows."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults)
+    if any(getattr(obj, field) != value for field, value in defaults.items()):
+        for field, value in defaults.items():
+            setattr(obj, field, value)
+        obj.save()
+    return obj
+
+
 @transaction.atomic
 def load_reference():
     data = _read("reference.json")
     units = {}
     for row in data["units"]:
-        units[row["symbol"]], _c = Unit.objects.update_or_create(symbol=row["symbol"], defaults={"name": row["name"]})
+        units[row["symbol"]] = _upsert(Unit, {"symbol": row["symbol"]}, {"name": row["name"]})
     ingredients = {}
     for row in data["ingredients"]:
-        ingredients[row["name"]], _c = Ingredient.objects.update_or_create(
-            name=row["name"],
-            defaults={"unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"])},
+        ingredients[row["name"]] = _upsert(
+            Ingredient,
+            {"name": row["name"]},
+            {"unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"])},
         )
     for row in data["products"]:
         defaults = {
