@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import path
 
 from home import views
@@ -16,6 +15,3 @@ urlpatterns = [
     path("panier/retirer/", views.cart_remove, name="cart_remove"),
     path("panier/vider/", views.cart_clear, name="cart_clear"),
 ]
-if getattr(settings, "BENCH_HELLO", False):
-    # bench/catalogue_rps.py's baseline: a bare view on the same server.
-    urlpatterns.append(path("bench/hello/", views.bench_hello, name="bench_hello"))

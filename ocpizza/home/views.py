@@ -2,10 +2,9 @@
 address (F-ORD-1..3, F-SEARCH-1). Views stay thin: rules live in home.cart, home.delivery and
 product.selectors."""
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.templatetags.static import static
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -75,6 +74,7 @@ def catalogue(request, slug):
             "cart_is_here": cart.pizzeria_id == pizzeria.pk,
             "can_order": pizzeria.status == Pizzeria.Status.OPEN,
             "max_quantity": MAX_QUANTITY,
+            "placeholder": static("home/pizza-placeholder.svg"),
         },
     )
 
@@ -252,9 +252,3 @@ def cart_page(request):
         },
     )
 
-
-def bench_hello(request):
-    """A fixed page, the baseline of bench/catalogue_rps.py (only routed when BENCH_HELLO is on)."""
-    if not getattr(settings, "BENCH_HELLO", False):
-        raise Http404
-    return HttpResponse("<!doctype html><title>OC Pizza</title><p>Bonjour</p>")
