@@ -604,3 +604,6 @@ class WebhookEventAdmin(ShopScopedAdminMixin, ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what Stripe sent is append-only, like the stock ledger

@@ -1,4 +1,5 @@
 """Admin pieces shared by every app: shop scoping and the audited, themed base class."""
+from django.contrib.admin.utils import unquote
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
@@ -13,6 +14,18 @@ class BusinessAdmin(SimpleHistoryAdmin, ModelAdmin):
 
     list_per_page = 50
     warn_unsaved_form = True
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the historical rows of an object outside get_queryset()
+        # (e.g. a customer's account for a manager): refuse it, as the change view does.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such object.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such object.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ShopScopedAdminMixin:
