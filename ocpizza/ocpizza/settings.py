@@ -426,7 +426,7 @@ UNFOLD = {
 
 # --- Monitoring (O-8) -------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=APP_ENV)
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="") or APP_ENV  # empty in .env: APP_ENV
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.1)
 if SENTRY_DSN:
     from ocpizza.monitoring import git_release, init_sentry
