@@ -265,9 +265,10 @@ class RecipeLineResource(SpreadsheetResource):
             row_result.import_type = RowResult.IMPORT_TYPE_DELETE
             row_result.add_instance_info(line)
             row_result.instance = deepcopy(line)
-            diff = self.get_diff_class()(self, line, False)
-            diff.compare_with(self, None)
-            row_result.diff = diff.as_html()
+            if not self._meta.skip_diff:
+                diff = self.get_diff_class()(self, line, False)
+                diff.compare_with(self, None)
+                row_result.diff = diff.as_html()
             result.append_row_result(row_result)
             result.increment_row_result_total(row_result)
         if stale:
