@@ -83,3 +83,12 @@ def test_menu_import_history_names_the_head_office_user(demo_users, client_for):
     import_file(client, "recettes", csv_bytes([["produit", "ingredient", "quantite"], ["focaccia", "Huile d'olive", "15"]]))
     line = RecipeLine.objects.get(product__slug="focaccia")
     assert line.history.get().history_user == head_office  # bulk-created lines get their history too
+
+
+@pytest.mark.django_db
+def test_manager_exports_only_the_stock_of_own_shops(demo_users, client_for):
+    client = client_for(demo_users["manager_boulogne"])
+    response = client.post("/admin/pizzeria/stock/export/", {"resource": "0", "format": "0"})
+    assert response.status_code == 200
+    shops = {line.split(";")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]}
+    assert shops == {"boulogne"}
