@@ -140,3 +140,31 @@ def allowed_actions(order, user):
 
 def is_allowed(order, action, user):
     return action in allowed_actions(order, user)
+
+
+ACTOR_LABELS = {
+    CUSTOMER: "customer (own order)",
+    SYSTEM: "system (by=None: Stripe webhook)",
+    MANAGER: "manager / head office",
+    PIZZAIOLO: "pizzaiolo",
+    DRIVER: "driver",
+}
+
+
+def markdown_table():
+    """The table as docs/order-workflow.md shows it (a test keeps the two identical)."""
+    rows = [
+        "| action | from | to | who | orders |",
+        "|---|---|---|---|---|",
+    ]
+    for t in TRANSITIONS:
+        rows.append(
+            "| `{}_order` | {} | {} | {} | {} |".format(
+                t.action,
+                ", ".join(f"`{s}`" for s in t.sources),
+                f"`{t.target}`",
+                ", ".join(ACTOR_LABELS[a] for a in t.actors),
+                t.fulfilment or "all",
+            )
+        )
+    return "\n".join(rows)
