@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from account import services as account_services
+from home.cards import render_product_cards
 from home.cart import MAX_QUANTITY, Cart
 from home.delivery import check_delivery_address, distance_km
 from home.geocoding import get_geocoder
@@ -61,20 +62,25 @@ def catalogue(request, slug):
     if category not in Product.Category.values:
         category = ""
     cart = Cart(request)
+    items = catalogue_items(pizzeria=pizzeria, query=query, category=category)
+    can_order = pizzeria.status == Pizzeria.Status.OPEN
+    cards = render_product_cards(
+        request, items, pizzeria=pizzeria, can_order=can_order,
+        placeholder=static("home/pizza-placeholder.svg"), max_quantity=MAX_QUANTITY,
+    )
     return render(
         request,
         "home/catalogue.html",
         {
             "pizzeria": pizzeria,
-            "items": catalogue_items(pizzeria=pizzeria, query=query, category=category),
+            "items": items,
+            "cards": cards,
             "query": query,
             "category": category,
             "categories": Product.Category.choices,
             "cart": cart,
             "cart_is_here": cart.pizzeria_id == pizzeria.pk,
-            "can_order": pizzeria.status == Pizzeria.Status.OPEN,
-            "max_quantity": MAX_QUANTITY,
-            "placeholder": static("home/pizza-placeholder.svg"),
+            "can_order": can_order,
         },
     )
 
