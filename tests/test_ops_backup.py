@@ -23,9 +23,11 @@ def snapshot():
         for table in _tables():
             cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
             count = cursor.fetchone()[0]
-            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1 LIMIT 5")
+            # By primary key (history tables repeat the model's id in their first column).
+            key = ", ".join(quote(column) for column in connection.introspection.get_primary_key_columns(cursor, table))
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {key} LIMIT 5")
             first = cursor.fetchall()
-            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1 DESC LIMIT 5")
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {key.replace(',', ' DESC,')} DESC LIMIT 5")
             last = cursor.fetchall()
             state[table] = {"count": count, "first": first, "last": last}
             if connection.vendor == "mysql":
