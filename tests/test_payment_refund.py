@@ -67,6 +67,21 @@ def test_lower_total_refunds_exactly_the_difference(customer_client, paid_order)
     assert [r.amount for r in stripe_refunds(charge.intent_id)] == [payments.to_cents(difference)]
     assert paid_order.amount_refunded == difference
     assert paid_order.amount_paid - paid_order.amount_refunded == paid_order.total
+    assert paid_order.payment_status == Order.PaymentStatus.PAID  # still covers its (new) total
+
+
+
+def test_changed_and_refunded_order_can_still_be_handed_over(customer_client, paid_order, demo_users):
+    from order.services import deliver_order, finish_order
+
+    margherita, reine = Product.objects.get(slug="margherita"), Product.objects.get(slug="reine")
+    customer_client.post(f"/mes-commandes/{paid_order.number}/modifier/", {f"qty-{margherita.pk}": "1", f"qty-{reine.pk}": "1"})
+    pizzaiolo = demo_users["pizzaiolo"]
+    accept_order(paid_order, by=pizzaiolo)
+    finish_order(paid_order, by=pizzaiolo)
+    deliver_order(paid_order, by=pizzaiolo)  # pickup, paid online: nothing to collect
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.DELIVERED
 
 
 def test_higher_total_asks_for_the_extra_by_card_before_the_change_counts(customer_client, paid_order, stripe_local):

@@ -144,10 +144,12 @@ def refresh_payment_totals(order):
         status = order.payment_status
     elif paid and refunded >= paid:
         status = PS.REFUNDED
+    elif paid and paid - refunded >= order.total and order.status not in (Order.Status.CANCELLED, Order.Status.REFUSED):
+        # Covers the total: paid, even after a change refunded part of it (the driver and
+        # the counter only look for PAID before handing the order over).
+        status = PS.PAID
     elif refunded:
         status = PS.PARTLY_REFUNDED
-    elif paid and paid >= order.total:
-        status = PS.PAID
     else:
         last = order.payments.filter(kind=Payment.Kind.CHARGE).order_by("-created_at", "-pk").first()
         status = PS.FAILED if last is not None and last.status == Payment.Status.FAILED else PS.AWAITING_PAYMENT
