@@ -95,7 +95,7 @@ def test_higher_total_asks_for_the_extra_by_card_before_the_change_counts(custom
     assert paid_order.total == old_total  # nothing changes before the extra is paid
     extra = 2 * price("reine")
     page = customer_client.get(response.url).content.decode()
-    assert f"{extra} €" in page
+    assert f"Montant à payer : <strong id=\"amount\">{payments.euros(extra)} €</strong>" in page
 
     result = customer_client.post(
         f"/commande/{paid_order.number}/paiement/carte/",

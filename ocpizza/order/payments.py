@@ -101,6 +101,13 @@ def get_client():
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
 
+def euros(amount):
+    """An amount as the French read it: "19,50" (the sign € is in the sentence)."""
+    from django.utils.formats import number_format
+
+    return number_format(Decimal(amount), 2, use_l10n=True)
+
+
 def to_cents(amount):
     return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
@@ -488,7 +495,7 @@ def refund_order(*, order, amount, by=None, reason=""):
     if remaining > 0:
         raise PaymentError(
             _("Impossible de rembourser %(amount)s € : les paiements en ligne de cette commande ne le permettent pas.")
-            % {"amount": remaining}
+            % {"amount": euros(remaining)}
         )
     refresh_payment_totals(order)
     for refund in refunds:
@@ -580,9 +587,9 @@ def send_payment_receipt(payment_pk):
         return
     context = {"payment": payment, "order": order, "is_refund": payment.kind == Payment.Kind.REFUND}
     if payment.kind == Payment.Kind.REFUND:
-        subject = _("Remboursement de %(amount)s € — commande %(number)s") % {"amount": payment.amount, "number": order.number}
+        subject = _("Remboursement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
     else:
-        subject = _("Reçu de paiement de %(amount)s € — commande %(number)s") % {"amount": payment.amount, "number": order.number}
+        subject = _("Reçu de paiement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
     try:
         send_mail(subject, render_to_string("order/emails/receipt.txt", context), None, [recipient])
     except Exception:  # noqa: BLE001 — a mail server down must not undo a payment

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from order.models import Order, Payment
+from order.payments import euros
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ def order_timeline(order):
     for payment in o.payments.all():
         if payment.kind == Payment.Kind.REFUND:
             if payment.status == Payment.Status.SUCCEEDED:
-                steps.append(Step(payment.updated_at, _("Remboursement de %(amount)s €") % {"amount": payment.amount}, "refund"))
+                steps.append(Step(payment.updated_at, _("Remboursement de %(amount)s €") % {"amount": euros(payment.amount)}, "refund"))
         elif payment.status == Payment.Status.SUCCEEDED:
-            steps.append(Step(payment.updated_at, _("Paiement de %(amount)s € accepté") % {"amount": payment.amount}, "payment"))
+            steps.append(Step(payment.updated_at, _("Paiement de %(amount)s € accepté") % {"amount": euros(payment.amount)}, "payment"))
         elif payment.status == Payment.Status.FAILED:
             steps.append(
                 Step(payment.updated_at, _("Paiement refusé : %(reason)s") % {"reason": payment.failure_message}, "problem")

@@ -364,7 +364,7 @@ def change(request, number):
                 if outcome.refunded:
                     messages.success(
                         request,
-                        _("Commande modifiée : %(amount)s € vous sont remboursés sur votre carte.") % {"amount": outcome.refunded},
+                        _("Commande modifiée : %(amount)s € vous sont remboursés sur votre carte.") % {"amount": payments.euros(outcome.refunded)},
                     )
                 else:
                     messages.success(request, _("Commande modifiée."))
@@ -376,7 +376,7 @@ def change(request, number):
             messages.info(
                 request,
                 _("Cette modification coûte %(amount)s € de plus : payez le supplément par carte pour la valider.")
-                % {"amount": outcome.extra_due},
+                % {"amount": payments.euros(outcome.extra_due)},
             )
             return redirect("order:pay", number=order.number)
         quantities = {int(pid): value for pid, value in posted.items()}
@@ -401,7 +401,7 @@ def cancel(request, number):
             messages.success(
                 request,
                 _("Commande %(number)s annulée : %(amount)s € vous sont remboursés sur votre carte.")
-                % {"number": order.number, "amount": refunded},
+                % {"number": order.number, "amount": payments.euros(refunded)},
             )
         else:
             messages.success(request, _("Commande %(number)s annulée.") % {"number": order.number})
