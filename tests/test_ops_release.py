@@ -1,10 +1,14 @@
 """Deployment (O-3, O-5, O-9): `release-tasks.sh` on a fresh database, twice, leaves the same
-state; Gunicorn started with deploy/gunicorn.conf.py serves /healthz and the site."""
+state; Gunicorn started with deploy/gunicorn.conf.py serves /healthz and the site; with nginx and
+supervisor installed, the site runs behind the very files of deploy/ over HTTPS."""
 import json
 import os
+import pwd
+import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from django.db import connection
@@ -103,3 +107,123 @@ def test_gunicorn_from_deploy_serves_healthz_and_the_site(released_site, tmp_pat
     assert "Booting worker" in output
     # A stranger's Host header is refused quietly: no traceback in the logs for bots' probes.
     assert "Traceback" not in output, output
+
+
+def _curl(*args):
+    result = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "30", *args],
+                            capture_output=True, text=True, timeout=60)
+    return result
+
+
+def _wait_healthy(url, *, attempts=160):
+    for _ in range(attempts):
+        if _curl("--fail", "--output", "/dev/null", url).returncode == 0:
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{url} never answered 200")
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("supervisord") and shutil.which("curl")),
+                    reason="needs nginx, supervisor and curl (apt-get install nginx-core supervisor curl)")
+def test_supervisor_and_nginx_from_deploy_serve_the_site_over_https(released_site, tmp_path):
+    """The files of deploy/ as installed on the server (paths and ports moved to a temporary
+    folder): Supervisor starts Gunicorn and restarts it after a crash, Nginx terminates TLS,
+    serves static files and passes the proxy headers so that Django sees HTTPS."""
+    env = dict(released_site)
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    logs = tmp_path / "log"
+    logs.mkdir(exist_ok=True)
+
+    program = (REPO_DIR / "deploy" / "supervisor" / "ocpizza.conf").read_text()
+    program = program.replace("/srv/ocpizza/app", str(REPO_DIR)).replace("/var/log/ocpizza", str(logs))
+    program = "\n".join(line for line in program.splitlines() if not line.startswith("user="))  # no such user here
+    socket_path = tmp_path / "supervisor.sock"
+    (tmp_path / "supervisord.conf").write_text(f"""
+[supervisord]
+nodaemon=true
+logfile={tmp_path / 'supervisord.log'}
+pidfile={tmp_path / 'supervisord.pid'}
+[unix_http_server]
+file={socket_path}
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl=unix://{socket_path}
+{program}
+""")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=www.ocpizza.fr",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    site = (REPO_DIR / "deploy" / "nginx" / "ocpizza.conf").read_text()
+    for old, new in [
+        ("/etc/letsencrypt/live/ocpizza.fr/fullchain.pem", str(tmp_path / "cert.pem")),
+        ("/etc/letsencrypt/live/ocpizza.fr/privkey.pem", str(tmp_path / "key.pem")),
+        ("/var/log/nginx/", f"{logs}/"), ("/srv/ocpizza/static/", env["STATIC_ROOT"] + "/"),
+        ("/srv/ocpizza/media/", env["MEDIA_ROOT"] + "/"), ("127.0.0.1:8000", f"127.0.0.1:{app_port}"),
+        ("listen 443", f"listen 127.0.0.1:{https_port}"), ("listen 80", f"listen 127.0.0.1:{http_port}"),
+    ]:
+        site = site.replace(old, new)
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (tmp_path / "site.conf").write_text(site)
+    # pytest's folders are private to their owner: Nginx's workers run as that user here (on the
+    # server they run as www-data and STATIC_ROOT is world-readable).
+    worker_user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.getuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(f"""
+{worker_user}
+pid {tmp_path / 'nginx.pid'};
+error_log {logs / 'nginx-main.log'};
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path}; fastcgi_temp_path {tmp_path};
+    uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path};
+    include {tmp_path / 'site.conf'};
+}}
+""")
+    env["GUNICORN_BIND"] = f"127.0.0.1:{app_port}"
+    env["GUNICORN_WORKERS"] = "2"
+    supervisord = subprocess.Popen(["supervisord", "-c", str(tmp_path / "supervisord.conf")], env=env, cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    nginx = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    ctl = ["supervisorctl", "-c", str(tmp_path / "supervisord.conf")]
+    resolve = ["--resolve", f"www.ocpizza.fr:{https_port}:127.0.0.1", "--resolve", f"www.ocpizza.fr:{http_port}:127.0.0.1",
+               "--insecure"]
+    https = f"https://www.ocpizza.fr:{https_port}"
+    try:
+        _wait_healthy(f"http://127.0.0.1:{app_port}/healthz")
+        assert "RUNNING" in subprocess.run([*ctl, "status", "ocpizza"], capture_output=True, text=True).stdout
+
+        # Through Nginx over TLS: the site, with Django's HSTS (so Django saw X-Forwarded-Proto: https).
+        result = _curl(*resolve, "--include", f"{https}/")
+        assert result.stdout.startswith("HTTP/2 200"), result.stdout[:500] + result.stderr
+        assert "strict-transport-security: max-age=31536000" in result.stdout.lower()
+        assert "Choisissez votre pizzeria" in result.stdout
+        assert '"status": "ok"' in _curl(*resolve, f"{https}/healthz").stdout
+
+        # Static files come from Nginx itself (its one-year cache header).
+        manifest = json.loads((REPO_DIR / env["STATIC_ROOT"] / "staticfiles.json").read_text())
+        result = _curl(*resolve, "--include", "--output", "-", f"{https}/static/{manifest['paths']['admin/css/base.css']}")
+        assert result.stdout.startswith("HTTP/2 200") and "immutable" in result.stdout
+
+        # Plain HTTP goes to HTTPS; a foreign host name does not even get a TLS handshake.
+        result = _curl(*resolve, "--include", f"http://www.ocpizza.fr:{http_port}/commande/")
+        assert " 301 " in result.stdout.splitlines()[0] and "location: https://www.ocpizza.fr/commande/" in result.stdout.lower()
+        assert _curl("--insecure", "--resolve", f"evil.example:{https_port}:127.0.0.1", f"https://evil.example:{https_port}/").returncode != 0
+
+        # Gunicorn killed: Supervisor starts it again (autorestart).
+        old_pid = int(subprocess.run([*ctl, "pid", "ocpizza"], capture_output=True, text=True).stdout.strip())
+        os.kill(old_pid, signal.SIGKILL)
+        for _ in range(160):
+            pid_text = subprocess.run([*ctl, "pid", "ocpizza"], capture_output=True, text=True).stdout.strip()
+            if pid_text.isdigit() and int(pid_text) not in (0, old_pid):
+                break
+            time.sleep(0.25)
+        _wait_healthy(f"http://127.0.0.1:{app_port}/healthz")
+        assert int(pid_text) != old_pid
+        assert '"status": "ok"' in _curl(*resolve, f"{https}/healthz").stdout
+    finally:
+        subprocess.run([*ctl, "shutdown"], capture_output=True, timeout=60)
+        supervisord.wait(timeout=60)
+        nginx.terminate()
+        nginx.wait(timeout=30)
+    assert (logs / "gunicorn.err.log").read_text().count("Booting worker") >= 4  # 2 at start, 2 after the restart
