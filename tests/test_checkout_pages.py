@@ -110,16 +110,23 @@ def test_delivery_outside_the_zone_is_refused_on_submit(customer_client, shops):
     assert not Order.objects.filter(number=number).exists()
 
 
-def test_delivery_in_the_zone_is_accepted(customer_client, shops):
+def test_delivery_in_the_zone_is_accepted_saved_and_confirmed_by_email(
+    customer_client, shops, demo_users, mailoutbox, django_capture_on_commit_callbacks
+):
     fill_cart(customer_client, shops["bastille"], ("margherita", 1))
     number = checkout_number(customer_client)
-    response = customer_client.post("/commande/", {
-        "number": number, "fulfilment": "delivery", "payment_method": "on_delivery", "saved_address": "new",
-        "line": "10 rue de la Roquette", "postcode": "75011", "city": "Paris", "phone": "0601020304",
-    })
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post("/commande/", {
+            "number": number, "fulfilment": "delivery", "payment_method": "on_delivery", "saved_address": "new",
+            "line": "10 rue de la Roquette", "postcode": "75011", "city": "Paris", "phone": "0601020304",
+            "save_address": "on",
+        })
     assert response.status_code == 302, response.content.decode()[:2000]
     order = Order.objects.get(number=number)
     assert order.delivery_postcode == "75011" and order.delivery_latitude is not None
+    assert order.customer_phone == "0601020304"
+    assert demo_users["customer"].addresses.filter(line="10 rue de la Roquette", postcode="75011").exists()
+    assert any(number in message.body for message in mailoutbox)
 
 
 def test_card_payment_endpoint_charges_the_server_amount(customer_client, shops, stripe_local):

@@ -69,7 +69,7 @@ class CheckoutForm(forms.Form):
             return saved.line, saved.postcode, saved.city
         return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
 
-    def save_address(self, address):
+    def store_address(self, address):
         from account.models import Address
 
         if (self.cleaned_data.get("saved_address") or NEW_ADDRESS) != NEW_ADDRESS:

@@ -128,7 +128,7 @@ def checkout(request):
                     form.add_error(None, message)
             else:
                 if address and data.get("save_address"):
-                    form.save_address(address)
+                    form.store_address(address)
                 cart.clear()
                 request.session.pop(CHECKOUT_NUMBER_KEY, None)
                 return redirect(_after_checkout_url(order))
