@@ -42,7 +42,12 @@ class Unaccented(Func):
         return self.as_sql(compiler, connection, function="ocpizza_unaccent", **extra)
 
     def as_mysql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s COLLATE utf8mb4_unicode_ci)", **extra)
+        # LIKE compares character by character, so the collation's expansions (œ = oe) do not
+        # apply to it: ligatures are spelt out first.
+        template = "(%(expressions)s)"
+        for ligature, letters in (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE")):
+            template = f"REPLACE({template}, '{ligature}', '{letters}')"
+        return self.as_sql(compiler, connection, template=f"({template} COLLATE utf8mb4_unicode_ci)", **extra)
 
 
 def database_search(queryset, query):
