@@ -169,7 +169,6 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         ),
     ]
     actions = [
-        "bulk_confirm",
         "bulk_accept",
         "bulk_finish",
         "bulk_take",
@@ -179,7 +178,6 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
     ]
     actions_list = ["phone_order"]
     actions_detail = [
-        "detail_confirm",
         "detail_accept",
         "detail_refuse",
         "detail_finish",
@@ -210,9 +208,6 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         # Without an order (bulk list): the user holds a role that may do it somewhere.
         actors = {"manager", "pizzaiolo", "driver"} if is_head_office(request.user) else roles_of(request.user)
         return any(t.action == name and actors & set(t.actors) for t in workflow.TRANSITIONS)
-
-    def has_confirm_permission(self, request, object_id=None):
-        return self._may(request, "confirm", object_id)
 
     def has_accept_permission(self, request, object_id=None):
         return self._may(request, "accept", object_id)
@@ -301,10 +296,6 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         }
         return TemplateResponse(request, "admin/order/order/transition.html", context)
 
-    @action(description=_("Confirmer"), url_path="confirm", permissions=["confirm"], icon="task_alt")
-    def detail_confirm(self, request, object_id):
-        return self._transition_view(request, object_id, "confirm")
-
     @action(description=_("Accepter"), url_path="accept", permissions=["accept"], icon="skillet",
             variant=ActionVariant.PRIMARY)
     def detail_accept(self, request, object_id):
@@ -379,10 +370,6 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
             "reason_required": name == "refuse",
         }
         return TemplateResponse(request, "admin/order/order/bulk_reason.html", context)
-
-    @action(description=_("Confirmer les commandes choisies"), permissions=["confirm"])
-    def bulk_confirm(self, request, queryset):
-        self._bulk(request, queryset, "confirm")
 
     @action(description=_("Accepter les commandes choisies (prend le stock)"), permissions=["accept"])
     def bulk_accept(self, request, queryset):

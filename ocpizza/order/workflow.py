@@ -51,8 +51,9 @@ class Transition:
 
 
 TRANSITIONS = (
-    # Stripe said the card payment succeeded (or staff confirm a phone order by hand).
-    Transition("confirm", (S.AWAITING_CONFIRMATION,), S.TO_PREPARE, (SYSTEM, MANAGER), _("Confirmer")),
+    # Stripe said the card payment succeeded: only the payment code confirms (no person may
+    # send an unpaid card order to the kitchen).
+    Transition("confirm", (S.AWAITING_CONFIRMATION,), S.TO_PREPARE, (SYSTEM,), _("Confirmer")),
     Transition("accept", (S.TO_PREPARE,), S.IN_PREPARATION, (PIZZAIOLO, MANAGER), _("Accepter")),
     Transition("refuse", (S.TO_PREPARE,), S.REFUSED, (PIZZAIOLO, MANAGER), _("Refuser"), needs_reason=True),
     Transition("finish", (S.IN_PREPARATION,), S.READY, (PIZZAIOLO, MANAGER), _("Terminer")),
