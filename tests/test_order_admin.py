@@ -195,3 +195,44 @@ def test_phone_order_for_new_contact(shops, demo_users, client_for):
     montmartre_manager = client_for(demo_users["manager"])
     response = montmartre_manager.post(url, {**data, "pizzeria": shops["montmartre"].pk, "contact_name": "Z"})
     assert "indisponible" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_phone_order_delivery_uses_saved_address_and_checks_the_zone(shops, demo_users, client_for):
+    c = client_for(demo_users["pizzaiolo"])
+    url = reverse("admin:order_order_phone_order")
+    base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
+            "product_0": Product.objects.get(slug="marinara").pk, "quantity_0": 1}
+    # Existing customer, no address typed: their saved address.
+    c.post(url, {**base, "customer_email": "client@ocpizza.fr"})
+    order = Order.objects.filter(channel="phone", customer=demo_users["customer"]).latest("pk")
+    assert order.delivery_line == demo_users["customer"].addresses.first().line
+    assert order.delivery_latitude is not None
+    # A new contact far away (Marseille): refused with the zone's message, nothing created.
+    count = Order.objects.count()
+    response = c.post(url, {**base, "contact_name": "Loin", "contact_phone": "0600000000",
+                            "line": "1 quai du Port", "postcode": "13002", "city": "Marseille"})
+    assert response.status_code == 200 and "Île-de-France" in response.content.decode()
+    # No address at all for a new contact.
+    response = c.post(url, {**base, "contact_name": "Sans adresse", "contact_phone": "0600000000"})
+    assert response.status_code == 200
+    assert Order.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_kitchen_sees_what_is_missing_and_may_refuse(shops, demo_users, client_for):
+    from pizzeria.services import count_stock
+    from product.models import Ingredient
+
+    shop = shops["bastille"]
+    order = new_order(shop, demo_users["customer"], "margherita", 2)
+    count_stock(pizzeria=shop, ingredient=Ingredient.objects.get(name="Mozzarella"), counted=100)
+    c = client_for(demo_users["pizzaiolo"])
+    response = c.post(reverse("admin:order_queue_act", args=[order.pk, "accept"]), {"kind": "kitchen"}, follow=True)
+    text = " ".join(messages_of(response))
+    assert "Stock insuffisant" in text and "Mozzarella : 240 g nécessaires, 100 disponibles" in text
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE
+    c.post(reverse("admin:order_queue_act", args=[order.pk, "refuse"]), {"kind": "kitchen", "reason": "Plus de mozzarella"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUSED
