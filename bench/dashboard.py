@@ -35,7 +35,8 @@ def machine():
                 break
     except OSError:
         pass
-    return f"{platform.node()} — {cpu}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"{platform.node()} — {cpu}, {os.cpu_count()} cores, load average {load}, Python {platform.python_version()}"
 
 
 def main(count=200_000, repetitions=5):
@@ -92,7 +93,7 @@ def main(count=200_000, repetitions=5):
                 timings.append(time.perf_counter() - started)
             assert response.status_code == 200
         print(
-            f"dashboard, head office, 8 shops, {label}: median {statistics.median(timings):.3f} s "
+            f"dashboard, head office, 8 shops, {label}: load {os.getloadavg()[0]:.1f}, median {statistics.median(timings):.3f} s "
             f"(min {min(timings):.3f}, max {max(timings):.3f}), {len(queries.captured_queries)} queries"
         )
 

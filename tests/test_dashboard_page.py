@@ -148,3 +148,13 @@ def test_fixed_number_of_queries_whatever_the_number_of_orders(known, demo_users
     with django_assert_num_queries(len(few.captured_queries)):
         html = page(client)
     assert "108,40 €" not in html  # the new orders are counted
+
+
+def test_a_total_that_disagrees_with_its_lines_is_reported(known, demo_users, client_for):
+    from decimal import Decimal
+
+    from order.models import Order
+
+    Order.objects.filter(pizzeria=known["montmartre"], status="delivered").update(total=Decimal("30.00"))
+    html = page(client_for(demo_users["head_office"]))
+    assert "diffère de celle des totaux" in html and "108,40 €" in html and "105,40 €" in html

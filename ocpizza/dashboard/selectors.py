@@ -2,18 +2,19 @@
 
 Every function runs a fixed number of queries whatever the number of orders: the database
 groups and sums (annotate/aggregate, days and hours taken in Paris time); Python only adds
-up the few aggregated rows of disjoint groups (shops, channels) to get group totals.
+up the aggregated rows of disjoint groups (a shop's days, a channel's hours) to get totals.
 
 Revenue rule (REVENUE_RULE, shown on the page): an order counts when it is delivered or paid
 (payment status paid or partly refunded) and neither cancelled nor refused. Its revenue is the
-sum of its lines' unit price × quantity, taxes included; partial refunds are not deducted.
+sum of its lines' unit price × quantity, taxes included (the order's stored total, checked
+against the lines on every call); partial refunds are not deducted.
 Orders are dated by the time they were placed (created_at).
 """
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, Q, Sum, DurationField
+from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +71,6 @@ class Figures:
 
     revenue: Decimal = ZERO
     orders: int = 0
-    items: int = 0
 
     @property
     def average_basket(self):
@@ -78,10 +78,9 @@ class Figures:
             return None
         return (self.revenue / self.orders).quantize(Decimal("0.01"))
 
-    def add(self, revenue, orders, items=0):
+    def add(self, revenue, orders):
         self.revenue += money(revenue)
         self.orders += orders or 0
-        self.items += items or 0
 
 
 @dataclass
@@ -92,12 +91,12 @@ class ShopSales(Figures):
     placed: int = 0
     cancelled: int = 0
     refused: int = 0
-    revenue_from_totals: Decimal = ZERO  # the orders' stored totals, to cross-check the lines
-    counted_orders: int = 0  # revenue orders counted on the orders table
     prep_microseconds: float = 0
     prep_count: int = 0
     delivery_microseconds: float = 0
     delivery_count: int = 0
+
+    COUNTERS = ("placed", "cancelled", "refused", "prep_microseconds", "prep_count", "delivery_microseconds", "delivery_count")
 
     @property
     def average_preparation(self):
@@ -106,6 +105,11 @@ class ShopSales(Figures):
     @property
     def average_delivery(self):
         return _avg(self.delivery_microseconds, self.delivery_count)
+
+    def add_row(self, row):
+        self.add(row["revenue"], row["counted"])
+        for name in self.COUNTERS:
+            setattr(self, name, getattr(self, name) + (row[name] or 0))
 
 
 @dataclass
@@ -120,110 +124,90 @@ class Sales:
     by_fulfilment: list
     by_payment_method: list
     products: list  # [(name, quantity, revenue)] best first, every active product included
+    revenue_from_lines: Decimal = ZERO  # the lines' unit price × quantity, to check the orders' totals
+    items: int = 0  # articles sold
     top_products: list = field(default_factory=list)
     bottom_products: list = field(default_factory=list)
 
+    @property
+    def totals_match_lines(self):
+        return self.revenue_from_lines == self.group.revenue
+
 
 def sales(*, pizzerias, period):
-    """Sales of `pizzerias` (a list of Pizzeria) over `period` (dashboard.forms.Period)."""
-    shop_ids = [p.pk for p in pizzerias]
-    placed = {"created_at__gte": period.starts_at, "created_at__lt": period.ends_before}
-    orders = Order.objects.filter(pizzeria_id__in=shop_ids, **placed)
-    lines = OrderLine.objects.filter(
-        revenue_q("order__"),
-        order__pizzeria_id__in=shop_ids,
-        order__created_at__gte=period.starts_at,
-        order__created_at__lt=period.ends_before,
-    )
+    """Sales of `pizzerias` (a list of Pizzeria) over `period` (dashboard.forms.Period).
 
-    # 1. Counts, stored totals and durations per shop, from the orders table.
-    shop_rows = {
-        row["pizzeria_id"]: row
-        for row in orders.values("pizzeria_id")
+    Three queries whatever the number of orders. The breakdowns read the orders' stored total
+    (server-computed from the lines, stored "so that statistics need no join"); the products
+    query sums the lines themselves, and `totals_match_lines` compares the two.
+    """
+    shop_ids = [p.pk for p in pizzerias]
+    orders = Order.objects.filter(
+        pizzeria_id__in=shop_ids, created_at__gte=period.starts_at, created_at__lt=period.ends_before
+    )
+    counted = revenue_q()
+    timed_prep = Q(accepted_at__isnull=False, ready_at__isnull=False)
+    timed_delivery = Q(ready_at__isnull=False, delivered_at__isnull=False)
+
+    # 1. Per shop and Paris day: everything the side-by-side table and the day chart need.
+    #    Shop, group and day totals add up these disjoint groups.
+    day_rows = (
+        orders.values("pizzeria_id", day=TruncDate("created_at", tzinfo=PARIS))
         .annotate(
             placed=Count("pk"),
-            counted=Count("pk", filter=revenue_q()),
-            from_totals=Sum("total", filter=revenue_q()),
+            counted=Count("pk", filter=counted),
+            revenue=Sum("total", filter=counted),
             cancelled=Count("pk", filter=Q(status=Order.Status.CANCELLED)),
             refused=Count("pk", filter=Q(status=Order.Status.REFUSED)),
-            prep=Sum(_duration("ready_at", "accepted_at"), filter=Q(accepted_at__isnull=False, ready_at__isnull=False), output_field=FloatField()),
-            prep_count=Count("pk", filter=Q(accepted_at__isnull=False, ready_at__isnull=False)),
-            delivery=Sum(_duration("delivered_at", "ready_at"), filter=Q(ready_at__isnull=False, delivered_at__isnull=False), output_field=FloatField()),
-            delivery_count=Count("pk", filter=Q(ready_at__isnull=False, delivered_at__isnull=False)),
+            prep_microseconds=Sum(_duration("ready_at", "accepted_at"), filter=timed_prep, output_field=FloatField()),
+            prep_count=Count("pk", filter=timed_prep),
+            delivery_microseconds=Sum(_duration("delivered_at", "ready_at"), filter=timed_delivery, output_field=FloatField()),
+            delivery_count=Count("pk", filter=timed_delivery),
         )
         .order_by()
-    }
-
-    # 2. Revenue per Paris day and shop, from the lines. Shop and group totals add up these
-    #    disjoint groups: the database has done the summing.
-    day_rows = (
-        lines.values("order__pizzeria_id", day=TruncDate("order__created_at", tzinfo=PARIS))
-        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
-        .order_by()
     )
-    per_shop = {pk: Figures() for pk in shop_ids}
+    shops = {p.pk: ShopSales(name=p.name) for p in pizzerias}
+    group = ShopSales(name=str(_("Total du groupe")))
     per_day = {day: Figures() for day in period.days}
     by_day_and_shop = {pk: {day: ZERO for day in period.days} for pk in shop_ids}
     for row in day_rows:
-        per_shop[row["order__pizzeria_id"]].add(row["revenue"], row["orders"], row["items"])
-        per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["orders"], row["items"])
-        by_day_and_shop[row["order__pizzeria_id"]][row["day"]] = money(row["revenue"])
+        row["prep_microseconds"] = float(row["prep_microseconds"] or 0)
+        row["delivery_microseconds"] = float(row["delivery_microseconds"] or 0)
+        shops[row["pizzeria_id"]].add_row(row)
+        group.add_row(row)
+        per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["counted"])
+        by_day_and_shop[row["pizzeria_id"]][row["day"]] += money(row["revenue"])
 
-    shops, group = [], ShopSales(name=str(_("Total du groupe")))
-    for pizzeria in pizzerias:
-        row = shop_rows.get(pizzeria.pk, {})
-        figures = per_shop[pizzeria.pk]
-        shop = ShopSales(
-            name=pizzeria.name,
-            revenue=figures.revenue,
-            orders=figures.orders,
-            items=figures.items,
-            placed=row.get("placed", 0),
-            cancelled=row.get("cancelled", 0),
-            refused=row.get("refused", 0),
-            revenue_from_totals=money(row.get("from_totals")),
-            counted_orders=row.get("counted", 0),
-            prep_microseconds=float(row.get("prep") or 0),
-            prep_count=row.get("prep_count", 0),
-            delivery_microseconds=float(row.get("delivery") or 0),
-            delivery_count=row.get("delivery_count", 0),
-        )
-        shops.append(shop)
-        for name in (
-            "revenue", "orders", "items", "placed", "cancelled", "refused", "revenue_from_totals",
-            "counted_orders", "prep_microseconds", "prep_count", "delivery_microseconds", "delivery_count",
-        ):
-            setattr(group, name, getattr(group, name) + getattr(shop, name))
-
-    # 3. Hour of day (Paris time).
+    # 2. Hour of day (Paris) × channel × fulfilment × payment method: at most 24 × 12 rows
+    #    whatever the period; each order sits in one group, so the roll-ups are exact.
     hours = {hour: Figures() for hour in range(24)}
-    for row in (
-        lines.values(hour=ExtractHour("order__created_at", tzinfo=PARIS))
-        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
-        .order_by()
-    ):
-        hours[row["hour"]].add(row["revenue"], row["orders"], row["items"])
-
-    # 4. Channel × fulfilment × payment method in one query; each order sits in one group.
     channels = {value: Figures() for value in Order.Channel.values}
     fulfilments = {value: Figures() for value in Order.Fulfilment.values}
     methods = {value: Figures() for value in Order.PaymentMethod.values}
     for row in (
-        lines.values("order__channel", "order__fulfilment", "order__payment_method")
-        .annotate(revenue=Sum(LINE_AMOUNT), orders=Count("order_id", distinct=True), items=Sum("quantity"))
+        orders.filter(counted)
+        .values("channel", "fulfilment", "payment_method", hour=ExtractHour("created_at", tzinfo=PARIS))
+        .annotate(revenue=Sum("total"), orders=Count("pk"))
         .order_by()
     ):
-        channels[row["order__channel"]].add(row["revenue"], row["orders"], row["items"])
-        fulfilments[row["order__fulfilment"]].add(row["revenue"], row["orders"], row["items"])
-        methods[row["order__payment_method"]].add(row["revenue"], row["orders"], row["items"])
+        for bucket in (hours[row["hour"]], channels[row["channel"]], fulfilments[row["fulfilment"]], methods[row["payment_method"]]):
+            bucket.add(row["revenue"], row["orders"])
 
-    # 5. Products sold, then the active products that sold nothing (they belong in the bottom).
+    # 3. Products, from the lines (unit price × quantity), then the active products that sold nothing.
     sold = {
         row["product_id"]: (row["product__name"], row["sold"], money(row["revenue"]))
-        for row in lines.values("product_id", "product__name")
+        for row in OrderLine.objects.filter(
+            revenue_q("order__"),
+            order__pizzeria_id__in=shop_ids,
+            order__created_at__gte=period.starts_at,
+            order__created_at__lt=period.ends_before,
+        )
+        .values("product_id", "product__name")
         .annotate(sold=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
         .order_by()
     }
+    revenue_from_lines = sum((revenue for _n, _q, revenue in sold.values()), ZERO)
+    items = sum(quantity for _n, quantity, _r in sold.values())
     for pk, name in Product.objects.filter(is_active=True).exclude(pk__in=list(sold)).values_list("pk", "name"):
         sold[pk] = (name, 0, ZERO)
     products = sorted(sold.values(), key=lambda item: (-item[2], -item[1], item[0]))
@@ -233,7 +217,7 @@ def sales(*, pizzerias, period):
 
     return Sales(
         period=period,
-        shops=shops,
+        shops=[shops[p.pk] for p in pizzerias],
         group=group,
         by_day=sorted(per_day.items()),
         by_day_and_shop=by_day_and_shop,
@@ -242,6 +226,8 @@ def sales(*, pizzerias, period):
         by_fulfilment=labelled(Order.Fulfilment.choices, fulfilments),
         by_payment_method=labelled(Order.PaymentMethod.choices, methods),
         products=products,
+        revenue_from_lines=revenue_from_lines,
+        items=items,
         top_products=products[:5],
         bottom_products=list(reversed(products[-5:])) if len(products) > 5 else [],
     )

@@ -50,11 +50,11 @@ def quantity(value):
 
 
 def _figures_headers(first):
-    return [first, _("CA TTC (€)"), _("commandes"), _("panier moyen (€)"), _("articles")]
+    return [first, _("CA TTC (€)"), _("commandes"), _("panier moyen (€)")]
 
 
 def _figures_row(label, figures):
-    return [label, figures.revenue, figures.orders, figures.average_basket, figures.items]
+    return [label, figures.revenue, figures.orders, figures.average_basket]
 
 
 def sales_tables(sales):

@@ -78,6 +78,10 @@ def dashboard_callback(request, context):
             "period": data["period"],
             "pizzerias": data["pizzerias"],
             "revenue_rule": selectors.REVENUE_RULE,
+            "totals_mismatch": None if sales.totals_match_lines else _(
+                "Attention : la somme des lignes de commande (%(lines)s) diffère de celle des totaux "
+                "enregistrés (%(totals)s). Signalez-le à l'équipe technique."
+            ) % {"lines": _money(sales.revenue_from_lines), "totals": _money(sales.group.revenue)},
             "kpis": [
                 (_("Chiffre d'affaires TTC"), _money(group.revenue)),
                 (_("Commandes comptées"), number_format(group.orders, force_grouping=True)),
