@@ -124,3 +124,41 @@ def test_amounts_convert_to_cents_exactly():
     assert payments.to_cents(Decimal("12.50")) == 1250
     assert payments.to_cents(Decimal("0.10")) == 10
     assert payments.from_cents(1999) == Decimal("19.99")
+
+
+def test_every_call_sends_the_pinned_api_version_and_the_idempotency_key(settings, shops, demo_users):
+    """What reaches the wire, seen by a small HTTP server standing in for Stripe."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen = []
+
+    class FakeStripe(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append((self.path, self.headers.get("Stripe-Version"), self.headers.get("Idempotency-Key")))
+            body = json.dumps({"id": "pi_wire", "object": "payment_intent", "status": "requires_action",
+                               "client_secret": "pi_wire_secret_x", "amount": 1, "currency": "eur",
+                               "metadata": {}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), FakeStripe)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_port}"
+    try:
+        order = card_order(shops, demo_users["customer"])
+        payments.start_card_payment(order=order, payment_method_id="pm_wire")
+    finally:
+        server.shutdown()
+    path, version, key = seen[0]
+    assert path == "/v1/payment_intents"
+    assert version == "2020-08-27" == payments.STRIPE_API_VERSION
+    assert key == order.payments.get().idempotency_key and order.number in key
