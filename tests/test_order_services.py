@@ -244,3 +244,25 @@ def test_mail_failure_does_not_undo_transition(shops, demo_users, settings, djan
     order.refresh_from_db()
     assert order.status == Order.Status.IN_PREPARATION
     assert "could not be sent" in caplog.text
+
+
+@pytest.mark.django_db
+def test_paid_online_order_is_delivered_without_collection_unpaid_one_is_not(shops, demo_users):
+    shop, driver = shops["bastille"], demo_users["driver"]
+    paid = web_order(shop, demo_users["customer"], ("margherita", 1), payment_method="card_online")
+    confirm_order(paid)
+    # What order.payments records when Stripe says paid.
+    Order.objects.filter(pk=paid.pk).update(payment_status=Order.PaymentStatus.PAID, amount_paid=paid.total)
+    paid.refresh_from_db()
+    accept_order(paid, by=demo_users["pizzaiolo"])
+    finish_order(paid, by=demo_users["pizzaiolo"])
+    take_order(paid, by=driver)
+    deliver_order(paid, by=driver)
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.DELIVERED and paid.collected_amount is None
+
+    unpaid = web_order(shop, demo_users["customer"], ("margherita", 1), payment_method="card_online")
+    Order.objects.filter(pk=unpaid.pk).update(status=Order.Status.OUT_FOR_DELIVERY)
+    unpaid.refresh_from_db()
+    with pytest.raises(TransitionNotAllowed, match="pas payée"):
+        deliver_order(unpaid, by=driver)

@@ -439,7 +439,8 @@ def deliver_order(order: Order, *, by, collected=None, method: str | None = None
         )
         payment.full_clean()
         payment.save()
-    elif locked.payment_status != Order.PaymentStatus.PAID:
+    elif locked.payment_status not in (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTLY_REFUNDED):
+        # Paid online (a changed order may have been partly refunded, still paid for what it is now).
         raise TransitionNotAllowed(
             _("La commande %(number)s n'est pas payée (%(status)s) : elle ne peut pas être remise.")
             % {"number": locked.number, "status": locked.get_payment_status_display()},
