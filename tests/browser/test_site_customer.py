@@ -85,3 +85,20 @@ def test_customer_registers_is_locked_out_then_orders_within_the_zone(phone_page
     page.get_by_role("button", name="Vérifier l'adresse").click()
     expect(page.get_by_role("status").first).to_contain_text("Adresse acceptée : OC Pizza Montmartre livre à cette adresse")
     expect(page.get_by_text("Livraison possible à : 18 rue Lepic, 75018 Paris")).to_be_visible()
+
+
+def test_locate_me_sorts_pizzerias_nearest_first(browser, live_server, demo_data):
+    # The browser reports a position in Boulogne-Billancourt (permission granted).
+    context = browser.new_context(
+        locale="fr-FR", geolocation={"latitude": 48.8353, "longitude": 2.2412}, permissions=["geolocation"]
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/")
+        expect(page.locator(".shop h2").first).to_have_text("OC Pizza Bastille")  # by name without a position
+        page.get_by_role("button", name="Me localiser").click()
+        page.wait_for_url("**lat=*")
+        expect(page.locator(".shop h2").first).to_have_text("OC Pizza Boulogne")
+        expect(page.locator(".shop .distance").first).to_contain_text("km")
+    finally:
+        context.close()
