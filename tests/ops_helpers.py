@@ -31,6 +31,13 @@ def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
         BACKUP_DIR=str(workdir / "backups"),
         PYTHON=sys.executable,
         PYTHONDONTWRITEBYTECODE="1",
+        # Set empty on purpose: a developer's ocpizza/ocpizza/.env must not send these tests'
+        # records to the real Algolia, Sentry or SMTP server (the file never overrides a variable).
+        ALGOLIA_APP_ID="",
+        ALGOLIA_API_KEY="",
+        SENTRY_DSN="",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        GEOCODER="offline",
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
