@@ -171,3 +171,17 @@ def test_my_orders_empty_state_and_list(customer_client, client_for, demo_users,
     assert status.status_code == 200 and "À préparer" in status.content.decode()
     # Another customer cannot see it.
     assert client_for(newcomer).get(f"/mes-commandes/{number}/").status_code == 404
+
+
+def test_card_refused_at_setup_is_recorded_and_shown(customer_client, shops, stripe_local):
+    fill_cart(customer_client, shops["bastille"], ("reine", 1))
+    number = checkout_number(customer_client)
+    customer_client.post("/commande/", {"number": number, "fulfilment": "pickup", "payment_method": "card_online"})
+    answer = customer_client.post(f"/commande/{number}/paiement/refus/", {"code": "card_declined"}).json()
+    assert "refusée" in answer["message"]
+    order = Order.objects.get(number=number)
+    attempt = order.payments.get()
+    assert attempt.status == Payment.Status.FAILED and attempt.amount == order.total
+    assert order.payment_status == Order.PaymentStatus.FAILED
+    page = customer_client.get(f"/commande/{number}/paiement/").content.decode()
+    assert "Votre carte a été refusée" in page

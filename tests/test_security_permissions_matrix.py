@@ -186,6 +186,7 @@ URLS = {
     "order:pay_card": Row(".o. ... ... .", method="POST", kwargs=number("order_card"), data=lambda w: {"payment_method": "x"}),
     "order:new_setup_intent": Row(".*. ... ... .", method="POST", kwargs=number("order_card")),
     "order:pay_check": Row(".o. ... ... .", method="POST", kwargs=number("order_card"), data=lambda w: {"payment": "0"}),
+    "order:pay_refused": Row(".o. ... ... .", method="POST", kwargs=number("order_card"), data=lambda w: {"code": "card_declined"}),
     "order:confirmation": Row(".o. ... ... .", kwargs=number("order_to_prepare")),
     "order:detail": Row(".o. ... ... .", kwargs=number("order_to_prepare")),
     "order:status": Row(".o. ... ... .", kwargs=number("order_to_prepare")),

@@ -275,6 +275,32 @@ def start_card_payment(*, order, payment_method_id, change=None, by=None):
     )
 
 
+def record_card_refused(*, order, code="", by=None):
+    """Record an attempt that Stripe.js refused before any PaymentIntent existed (a card declined
+    when it was set up, a failed 3-D Secure at setup), so that staff see every attempt."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        _check_payable(order)
+        amount = amount_due(order)
+        if amount <= 0:
+            return None
+        message = decline_message(str(code)[:100])
+        payment = Payment(
+            order=order,
+            kind=Payment.Kind.CHARGE,
+            provider=Payment.Provider.STRIPE,
+            status=Payment.Status.FAILED,
+            amount=amount,
+            currency=CURRENCY,
+            failure_message=message[:255],
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        payment.full_clean()
+        payment.save()
+        refresh_payment_totals(order)
+    return payment
+
+
 def _result_for_existing(payment):
     client_secret = ""
     if payment.status in OPEN_PAYMENT_STATUSES and payment.intent_id:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("paiement/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("commande/<str:number>/paiement/", views.pay, name="pay"),
     path("commande/<str:number>/paiement/carte/", views.pay_card, name="pay_card"),
+    path("commande/<str:number>/paiement/refus/", views.pay_refused, name="pay_refused"),
     path("commande/<str:number>/paiement/nouvelle-carte/", views.new_setup_intent, name="new_setup_intent"),
     path("commande/<str:number>/paiement/verifier/", views.pay_check, name="pay_check"),
     path("commande/<str:number>/confirmation/", views.confirmation, name="confirmation"),

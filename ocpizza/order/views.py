@@ -182,6 +182,7 @@ def pay(request, number):
         "payUrl": reverse("order:pay_card", args=[order.number]),
         "checkUrl": reverse("order:pay_check", args=[order.number]),
         "setupUrl": reverse("order:new_setup_intent", args=[order.number]),
+        "refusedUrl": reverse("order:pay_refused", args=[order.number]),
         "messages": {
             "card_declined": payments.decline_message("card_declined"),
             "authentication": payments.decline_message("payment_intent_authentication_failure"),
@@ -257,6 +258,19 @@ def pay_check(request, number):
         return _payment_json(request, order, "error", message=_("Paiement introuvable. Rechargez la page."))
     payment = payments.sync_payment(payment)
     return _payment_json(request, order, payment.status, payment=payment, message=payment.failure_message)
+
+
+@login_required
+@require_POST
+def pay_refused(request, number):
+    """Stripe.js refused the card before the server was asked to charge it: keep a trace."""
+    order = _own_order(request, number)
+    code = request.POST.get("code", "")
+    try:
+        payments.record_card_refused(order=order, code=code, by=request.user)
+    except payments.PaymentError as exc:
+        return JsonResponse({"message": exc.message}, status=409)
+    return JsonResponse({"message": payments.decline_message(code)})
 
 
 @login_required
@@ -347,6 +361,10 @@ def change(request, number):
     products = orderable_products(order)
     quantities = {line.product_id: line.quantity for line in order.lines.all()}
     errors = []
+    if request.method == "POST" and request.POST.get("abandon"):
+        _drop_pending_change(request, order)
+        messages.info(request, _("Modification abandonnée : votre commande reste telle quelle."))
+        return redirect("order:detail", number=order.number)
     if request.method == "POST":
         # Only the quantities come from the browser; prices are the server's (order.checkout).
         posted = {product.pk: request.POST.get(f"qty-{product.pk}", "0") for product, _price in products}

@@ -114,7 +114,10 @@ def test_declined_card_then_good_card_and_pay_on_delivery(page, live_server, str
     order = Order.objects.get(number=number)
     assert order.status == Order.Status.TO_PREPARE
     assert order.payments.filter(status=Payment.Status.SUCCEEDED).count() == 1
-    assert order.payments.filter(status=Payment.Status.FAILED).count() == 1
+    # Both refusals are on record: the one at card setup (no intent) and the one when charged.
+    failed = order.payments.filter(status=Payment.Status.FAILED)
+    assert failed.count() == 2
+    assert all("refusée" in p.failure_message for p in failed)
 
     add_to_cart(page, live_server, "reine", 1)
     cash_number = checkout(page, live_server, fulfilment="pickup", payment="on_delivery")

@@ -58,6 +58,11 @@
       const setup = await stripe.confirmCardSetup(setupSecret, { payment_method: { card: card } });
       if (setup.error) {
         showError(messageFor(setup.error));
+        if (setup.error.type !== "validation_error") {
+          // Refused by the bank at this step: the server keeps a trace of the attempt.
+          const code = setup.error.code || (/authentication/i.test(setup.error.message || "") ? "setup_intent_authentication_failure" : "");
+          try { await post(config.refusedUrl, { code: code }); } catch (e) { /* only a trace */ }
+        }
         await renewSetup();
         busy(false);
         return;
