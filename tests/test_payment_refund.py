@@ -166,3 +166,18 @@ def test_another_customer_cannot_cancel(client_for, paid_order):
     assert other.post(f"/mes-commandes/{paid_order.number}/annuler/").status_code == 404
     paid_order.refresh_from_db()
     assert paid_order.status == Order.Status.TO_PREPARE
+
+
+def test_abandoning_a_change_that_needs_an_extra_payment_keeps_the_order(customer_client, paid_order):
+    reine = Product.objects.get(slug="reine")
+    old_total = paid_order.total
+    customer_client.post(
+        f"/mes-commandes/{paid_order.number}/modifier/",
+        {f"qty-{reine.pk}": "3", f"qty-{Product.objects.get(slug='margherita').pk}": "2"},
+    )
+    assert "Renoncer à la modification" in customer_client.get(f"/commande/{paid_order.number}/paiement/").content.decode()
+    customer_client.post(f"/mes-commandes/{paid_order.number}/modifier/", {"abandon": "1"})
+    # Nothing left to pay: the payment page sends the customer to the confirmation.
+    assert customer_client.get(f"/commande/{paid_order.number}/paiement/").url == f"/commande/{paid_order.number}/confirmation/"
+    paid_order.refresh_from_db()
+    assert paid_order.total == old_total
