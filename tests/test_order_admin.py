@@ -1,12 +1,9 @@
 """F-OM-1..6 in the admin: buttons per status and role, bulk actions, forged POSTs, queues, phone orders."""
-import re
-
 import pytest
 from django.urls import reverse
 
 from order.models import Order
-from order.services import accept_order, finish_order, place_order, take_order
-from pizzeria.models import Stock
+from order.services import accept_order, finish_order, place_order
 from product.models import Product
 
 
