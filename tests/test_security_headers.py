@@ -221,3 +221,29 @@ def test_two_failures_then_success_resets_the_counter(demo_users):
     for _attempt in range(2):
         assert _admin_login(client, email, "faux").status_code == 200
     assert _admin_login(client, email, DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_lockout_cannot_be_dodged_by_changing_the_case_of_the_email(demo_users):
+    from tests.conftest import DEMO_PASSWORD
+
+    email = demo_users["driver"].email
+    client = Client(enforce_csrf_checks=True)
+    for attempt in range(3):
+        _admin_login(client, email, "faux")
+    # Logins ignore case; so does the lock.
+    for variant in (email.upper(), f"  {email.title()} "):
+        response = _admin_login(Client(enforce_csrf_checks=True), variant, DEMO_PASSWORD)
+        assert response.status_code in (403, 429), variant
+    response = Client(enforce_csrf_checks=True).post(
+        "/compte/connexion/", {"username": email.upper(), "password": DEMO_PASSWORD}
+    )
+    assert response.status_code in (403, 429)
+
+
+@pytest.mark.django_db
+def test_an_absurdly_long_login_is_refused_not_a_server_error(demo_users):
+    for url in ("/admin/login/", "/compte/connexion/"):
+        for _attempt in range(4):
+            response = Client().post(url, {"username": "a" * 5000 + "@example.test", "password": "x"})
+            assert response.status_code in (200, 403, 429)

@@ -146,6 +146,8 @@ AXES_FAILURE_LIMIT = 3
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=5 / 60)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+# Case-insensitive and length-capped, as logins are (account/lockout.py says why).
+AXES_USERNAME_CALLABLE = "account.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
