@@ -233,3 +233,13 @@ def test_kitchen_sees_what_is_missing_and_may_refuse(shops, demo_users, client_f
     c.post(reverse("admin:order_queue_act", args=[order.pk, "refuse"]), {"kind": "kitchen", "reason": "Plus de mozzarella"})
     order.refresh_from_db()
     assert order.status == Order.Status.REFUSED
+
+
+@pytest.mark.django_db
+def test_sidebar_offers_each_queue_to_the_right_people(demo_users, client_for):
+    kitchen, drivers = reverse("admin:order_kitchen"), reverse("admin:order_drivers")
+    pages = {role: client_for(demo_users[role]).get(reverse("admin:index")).content.decode()
+             for role in ("pizzaiolo", "driver", "manager")}
+    assert f'href="{kitchen}"' in pages["pizzaiolo"] and f'href="{drivers}"' not in pages["pizzaiolo"]
+    assert f'href="{drivers}"' in pages["driver"] and f'href="{kitchen}"' not in pages["driver"]
+    assert f'href="{kitchen}"' in pages["manager"] and f'href="{drivers}"' in pages["manager"]
