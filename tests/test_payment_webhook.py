@@ -133,6 +133,7 @@ def test_payment_for_a_cancelled_order_is_flagged_for_refund(client, waiting_3ds
     assert event.flagged and event.order == order
     assert "rembourser" in event.note
     assert order.status == Order.Status.CANCELLED  # never back to the kitchen
+    assert order.payment_status == Order.PaymentStatus.PAID  # money held: the flag says refund it
 
 
 @pytest.mark.django_db

@@ -157,6 +157,8 @@ def refresh_payment_totals(order):
         status = PS.PAID
     elif refunded:
         status = PS.PARTLY_REFUNDED
+    elif paid and paid >= order.total:
+        status = PS.PAID  # e.g. money received for a cancelled order, flagged for a refund
     else:
         last = order.payments.filter(kind=Payment.Kind.CHARGE).order_by("-created_at", "-pk").first()
         status = PS.FAILED if last is not None and last.status == Payment.Status.FAILED else PS.AWAITING_PAYMENT
