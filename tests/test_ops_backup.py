@@ -122,3 +122,18 @@ def test_restore_asks_for_a_file_or_latest(db, tmp_path):
         call_command("restore_db", interactive=False)
     with pytest.raises(CommandError, match="Aucune sauvegarde"):
         call_command("restore_db", latest=True, directory=str(tmp_path), interactive=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_backup_is_reported_and_keeps_the_previous_ones(demo_data, tmp_path, caplog):
+    call_command("backup_db", directory=str(tmp_path))
+    kept = list_backups(directory=tmp_path)
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("")
+
+    with pytest.raises(CommandError, match="Impossible d'écrire la sauvegarde"):
+        call_command("backup_db", directory=str(not_a_folder / "backups"))
+    # Logged as an error: it reaches ocpizza-errors.log and Sentry.
+    assert any(record.levelname == "ERROR" and "Sauvegarde de la base échouée" in record.getMessage() for record in caplog.records)
+    assert list_backups(directory=tmp_path) == kept
+    assert not list(tmp_path.glob("*.partial"))

@@ -239,11 +239,11 @@ def backup_database(*, directory: Path | None = None, keep: int | None = None, a
     keep = settings.BACKUP_KEEP if keep is None else keep
     if keep < 1:
         raise BackupError("Il faut garder au moins une sauvegarde.")
-    directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(dt_timezone.utc).strftime(STAMP_FORMAT)
     final = directory / f"{_database_label(alias)}-{stamp}.{_extension(alias)}"
     partial = final.with_name(final.name + ".partial")
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         if _vendor(alias) == "mysql":
             _dump_mysql(alias, partial)
         elif _vendor(alias) == "sqlite":
@@ -252,8 +252,13 @@ def backup_database(*, directory: Path | None = None, keep: int | None = None, a
             raise BackupError(f"Base {_vendor(alias)} non prise en charge (MySQL/MariaDB ou SQLite).")
         os.chmod(partial, 0o600)  # a dump holds customers' personal data
         partial.rename(final)
+    except OSError as exc:  # full disk, missing rights, a file where the folder should be
+        raise BackupError(f"Impossible d'écrire la sauvegarde dans {directory} : {exc.strerror or exc}.") from exc
     finally:
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)  # never leave half a dump behind
+        except OSError:
+            pass
     rotate_backups(directory=directory, keep=keep, alias=alias)
     return final
 

@@ -1,7 +1,11 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.backups import BackupError, backup_database
+
+logger = logging.getLogger("ops.backup")
 
 
 class Command(BaseCommand):
@@ -19,6 +23,8 @@ class Command(BaseCommand):
         try:
             path = backup_database(directory=options["directory"], keep=options["keep"], alias=options["database"])
         except BackupError as exc:
+            # An ERROR log line reaches ocpizza-errors.log and Sentry: a night without backup is noticed.
+            logger.error("Sauvegarde de la base échouée : %s", exc)
             raise CommandError(str(exc)) from exc
         size_kb = path.stat().st_size / 1024
         self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {path} ({size_kb:.0f} Ko)."))
