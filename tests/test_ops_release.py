@@ -223,6 +223,16 @@ http {{
         # exit: wait until the site answers again through Nginx.
         _wait_healthy(f"{https}/healthz", *resolve)
         assert "Choisissez votre pizzeria" in _curl(*resolve, f"{https}/").stdout
+
+        # Gunicorn stopped (or hung): the cron watchdog deploy/healthcheck.sh starts it again.
+        subprocess.run([*ctl, "stop", "ocpizza"], capture_output=True, check=True, timeout=120)
+        assert _curl(f"http://127.0.0.1:{app_port}/healthz").returncode != 0
+        watchdog = subprocess.run(
+            [str(REPO_DIR / "deploy" / "healthcheck.sh")], capture_output=True, text=True, timeout=120,
+            env={**env, "HEALTHZ_URL": f"http://127.0.0.1:{app_port}/healthz", "SUPERVISORCTL": " ".join(ctl)},
+        )
+        assert watchdog.returncode == 0, watchdog.stderr
+        _wait_healthy(f"{https}/healthz", *resolve)
     finally:
         subprocess.run([*ctl, "shutdown"], capture_output=True, timeout=60)
         supervisord.wait(timeout=60)
