@@ -1,9 +1,15 @@
 """F-ADM-7: a realistic menu import, and a product's recipe in a file replacing its old one."""
+import re
 from decimal import Decimal
 
 import pytest
 
 from tests.import_helpers import csv_bytes, import_file, upload, xlsx_bytes
+
+def _side(cell, hidden):
+    """The text of a diff cell without its <ins> (before) or <del> (after) parts."""
+    return re.sub(r"<[^>]+>", "", re.sub(rf"<{hidden}[^>]*>.*?</{hidden}>", "", cell))
+
 
 PRODUCT_HEADERS = ["identifiant", "nom", "categorie", "description", "prix", "prix_remise", "a_la_carte"]
 
@@ -70,6 +76,10 @@ def test_a_products_recipe_in_the_file_replaces_the_old_one(demo_users, client_f
     kinds = sorted(r.import_type for r in result.rows)
     assert kinds.count("new") == 1 and kinds.count("delete") == len(reine_before) - 2
     assert "Champignons" in deleted
+    mozzarella = next(r for r in result.rows if r.import_type == "update" and "Mozzarella" in r.object_repr)
+    quantity_cell = mozzarella.diff[2]  # produit, ingredient, quantite, unite
+    assert (_side(quantity_cell, "ins"), _side(quantity_cell, "del")) == ("120", "110")  # before → after, as shown
+    assert "Champignons" in "".join(next(r for r in result.rows if r.import_type == "delete" and "Champignons" in r.object_repr).diff)
     assert RecipeLine.objects.filter(product__slug="reine").count() == len(reine_before)  # preview writes nothing
 
     import_file(client, "recettes", csv_bytes(rows))

@@ -223,6 +223,7 @@ class RecipeLineResource(SpreadsheetResource):
         return key if all(key) else None
 
     def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
         instance = row_result.instance
         if instance is not None and row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP):
             self._kept.add((instance.product_id, instance.ingredient_id))
@@ -265,7 +266,7 @@ class RecipeLineResource(SpreadsheetResource):
             row_result.import_type = RowResult.IMPORT_TYPE_DELETE
             row_result.add_instance_info(line)
             row_result.instance = deepcopy(line)
-            if not self._meta.skip_diff:
+            if self._show_diff:
                 diff = self.get_diff_class()(self, line, False)
                 diff.compare_with(self, None)
                 row_result.diff = diff.as_html()
