@@ -1,11 +1,24 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse
+
 
 from ops.health import healthz
 
+
+
+def admin_login(request, extra_context=None):
+    """The admin login, landing on the admin: unfold's login form carries no hidden `next`,
+    so without one staff would land on LOGIN_REDIRECT_URL, the public site."""
+    if "next" not in request.GET and "next" not in request.POST:
+        request.GET = request.GET.copy()
+        request.GET["next"] = reverse("admin:index")
+    return admin.site.login(request, extra_context)
+
+
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("healthz", healthz, name="healthz"),
     path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
