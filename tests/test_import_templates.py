@@ -65,3 +65,31 @@ def test_preview_shows_what_each_row_will_do_before_anything_is_written(demo_use
     assert [row.import_type for row in preview.context["result"].valid_rows()] == ["new", "new"]
     assert "Burrata pesto" in text_of(preview)
     assert not Product.objects.filter(slug__in=["burrata-pesto", "limonade"]).exists()  # preview only
+
+
+@pytest.mark.django_db
+def test_confirming_twice_imports_once_without_error(demo_users, client_for):
+    from tests.import_helpers import confirm
+
+    from product.models import Product
+
+    client = client_for(demo_users["head_office"])
+    preview = upload(client, "produits", (TEMPLATES / "produits.csv").read_bytes())
+    assert confirm(client, "produits", preview).status_code == 302
+    again = confirm(client, "produits", preview)  # double click on "Confirmer"
+    assert again.status_code == 302
+    assert "déjà été importé" in text_of(client.get(again["Location"]))
+    assert Product.objects.filter(slug="burrata-pesto").count() == 1
+
+
+@pytest.mark.django_db
+def test_export_selected_rows_action(demo_users, client_for):
+    from product.models import Product
+
+    client = client_for(demo_users["head_office"])
+    chosen = list(Product.objects.filter(slug__in=["reine", "marinara"]).values_list("pk", flat=True))
+    form = client.post("/admin/product/product/", {"action": "export_admin_action", "_selected_action": chosen})
+    assert form.status_code == 200
+    response = client.post("/admin/product/product/export/", {"resource": "0", "format": "0", "export_items": chosen})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert sorted(line.split(";")[0] for line in lines[1:]) == ["marinara", "reine"]

@@ -90,6 +90,14 @@ class SpreadsheetAdminMixin(ImportExportModelAdmin, ExportActionModelAdmin):
         context["import_docs_path"] = "docs/imports.md"
         return context
 
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Confirmed twice (double click, back button): the first confirmation consumed the file.
+            messages.error(request, _("Ce fichier a déjà été importé ou son aperçu a expiré : relancez l'import si besoin."))
+            return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The data changed between preview and confirmation: the transaction was rolled back.
@@ -143,6 +151,10 @@ class SpreadsheetAdminMixin(ImportExportModelAdmin, ExportActionModelAdmin):
             request, queryset, force_native_type=isinstance(file_format, FrenchXLSX), **kwargs
         )
         return file_format.export_data(data)
+
+    def get_valid_export_item_pks(self, request):
+        # Rows ticked on the list page: only those the user may see (scoped admins stay scoped).
+        return self.get_queryset(request).values_list("pk", flat=True)
 
     def get_export_filename(self, request, queryset, file_format):
         resource = self.get_export_resource_classes(request)[0]
