@@ -395,7 +395,7 @@ class SpreadsheetResource(resources.ModelResource):
         self.user = kwargs.get("user")
         self._show_diff = False
         self._left = None
-        # Own copy of the options: the confirmation step turns the diff off for this import only.
+        # Own copy of the options: import_data turns the library's diff off without touching the class.
         self._meta = copy.copy(type(self)._meta)
         self._import_fields = None
         self._original_values = None
