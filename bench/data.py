@@ -67,8 +67,8 @@ def make_staff(*, shops=BENCH_SHOPS):
 
 def stock_up(*, shops=BENCH_SHOPS, portions=3000, tight=None):
     """Enough of every ingredient for `portions` uses of its largest recipe quantity, through the
-    ledger (pizzeria.services.count_stock). `tight` = {slug: {ingredient name: quantity}} keeps
-    some lines short on purpose so that concurrent accepts fight over them."""
+    ledger (pizzeria.services.count_stock). `tight` = {slug: {ingredient name: portions}} keeps
+    some lines short on purpose so that concurrent carts and accepts fight over them."""
     from pizzeria.models import Pizzeria, StockMovement
     from pizzeria.services import count_stock
     from product.models import Ingredient, RecipeLine
@@ -79,7 +79,8 @@ def stock_up(*, shops=BENCH_SHOPS, portions=3000, tight=None):
         largest[line.ingredient_id] = max(largest.get(line.ingredient_id, Decimal(0)), line.quantity)
     for pizzeria in Pizzeria.objects.filter(slug__in=shops):
         for ingredient in Ingredient.objects.all():
-            quantity = Decimal(tight.get(pizzeria.slug, {}).get(ingredient.name, largest.get(ingredient.pk, 1) * portions))
+            count = tight.get(pizzeria.slug, {}).get(ingredient.name, portions)
+            quantity = Decimal(largest.get(ingredient.pk, 1)) * count
             count_stock(
                 pizzeria=pizzeria, ingredient=ingredient, counted=quantity,
                 reason=StockMovement.Reason.DELIVERY, note="Réassort (banc d'essai)",
