@@ -181,3 +181,38 @@ def test_abandoning_a_change_that_needs_an_extra_payment_keeps_the_order(custome
     assert customer_client.get(f"/commande/{paid_order.number}/paiement/").url == f"/commande/{paid_order.number}/confirmation/"
     paid_order.refresh_from_db()
     assert paid_order.total == old_total
+
+
+def test_kitchen_refusal_of_a_paid_order_refunds_it_in_full(paid_order, demo_users):
+    from order.services import refuse_order
+
+    charge = paid_order.payments.get(kind=Payment.Kind.CHARGE)
+    refuse_order(paid_order, by=demo_users["pizzaiolo"], reason="Four en panne")
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.REFUSED
+    assert paid_order.payment_status == Order.PaymentStatus.REFUNDED
+    assert [r.amount for r in stripe_refunds(charge.intent_id)] == [payments.to_cents(paid_order.total)]
+
+
+def test_manager_cancelling_an_accepted_paid_order_refunds_it_once(paid_order, demo_users):
+    from order.services import cancel_order
+
+    charge = paid_order.payments.get(kind=Payment.Kind.CHARGE)
+    accept_order(paid_order, by=demo_users["pizzaiolo"])
+    cancel_order(paid_order, by=demo_users["manager"], reason="Client injoignable", restock=True)
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.CANCELLED
+    assert paid_order.amount_refunded == paid_order.total
+    assert [r.amount for r in stripe_refunds(charge.intent_id)] == [payments.to_cents(paid_order.total)]
+    assert paid_order.payments.filter(kind=Payment.Kind.REFUND).count() == 1
+
+
+def test_refusal_is_undone_when_stripe_refuses_the_refund(paid_order, demo_users, settings):
+    from order.services import refuse_order
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: Stripe unreachable
+    with pytest.raises(payments.PaymentError):
+        refuse_order(paid_order, by=demo_users["pizzaiolo"], reason="Four en panne")
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.TO_PREPARE
+    assert not paid_order.payments.filter(kind=Payment.Kind.REFUND).exists()

@@ -15,7 +15,7 @@ from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from order import notifications
+from order import notifications, payments
 from order.models import Order, OrderLine, Payment
 from order.workflow import TransitionNotAllowed, find_transition
 from pizzeria.models import Pizzeria, Stock, StockMovement
@@ -367,7 +367,8 @@ def refuse_order(order: Order, *, by, reason: str) -> Order:
     locked.refusal_reason = reason
     locked.refused_at = timezone.now()
     locked.pizzaiolo = _user(by)
-    return _finish(locked, order, ["refusal_reason", "refused_at", "pizzaiolo"])
+    refunded = _refund_online_payment(locked, by=by, reason=_("Commande refusée"))
+    return _finish(locked, order, ["refusal_reason", "refused_at", "pizzaiolo", *refunded])
 
 
 @transaction.atomic
@@ -477,6 +478,22 @@ def record_failed_collection(order: Order, *, by, message: str = "") -> Payment:
     return payment
 
 
+def _refund_online_payment(order, *, by, reason):
+    """A refused or cancelled order gives back what the customer paid online, in full (F-ORD-8).
+
+    Runs inside the caller's transaction: if Stripe refuses the refund, payments.PaymentError
+    rolls the refusal or cancellation back too, and the staff member sees why. Returns the
+    order fields it changed, for the caller's save."""
+    if order.payment_method != Order.PaymentMethod.CARD_ONLINE:
+        return []
+    payments.cancel_open_intents(order)
+    paid = payments.net_paid(order)
+    if paid <= 0:
+        return []
+    payments.refund_order(order=order, amount=paid, by=_user(by), reason=reason)
+    return ["amount_paid", "amount_refunded", "payment_status"]
+
+
 def taken_stock(order):
     """{stock_id: net quantity the order still holds} from the ledger (positive numbers)."""
     rows = (
@@ -530,7 +547,10 @@ def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -
                 )
             )
         StockMovement.objects.bulk_create(movements)
-    return _finish(locked, order, ["cancelled_at", "cancellation_reason"])
+    # The customer's own cancellation (order.checkout) refunds before calling here; then
+    # nothing is left to refund and this does nothing.
+    refunded = _refund_online_payment(locked, by=by, reason=reason or _("Commande annulée"))
+    return _finish(locked, order, ["cancelled_at", "cancellation_reason", *refunded])
 
 
 def run_transition(order: Order, action: str, *, by, reason: str = "", collected=None, method: str | None = None,
@@ -560,4 +580,4 @@ def error_message(exc) -> str:
     return str(exc)
 
 
-WORKFLOW_ERRORS = (TransitionNotAllowed, InsufficientStock, ValidationError)
+WORKFLOW_ERRORS = (TransitionNotAllowed, InsufficientStock, ValidationError, payments.PaymentError)
