@@ -191,7 +191,12 @@ http {{
     https = f"https://www.ocpizza.fr:{https_port}"
     try:
         _wait_healthy(f"http://127.0.0.1:{app_port}/healthz")
-        assert "RUNNING" in subprocess.run([*ctl, "status", "ocpizza"], capture_output=True, text=True).stdout
+        for _ in range(120):  # STARTING until it has lived startsecs (5 s)
+            status = subprocess.run([*ctl, "status", "ocpizza"], capture_output=True, text=True).stdout
+            if "STARTING" not in status:
+                break
+            time.sleep(0.25)
+        assert "RUNNING" in status
 
         # Through Nginx over TLS: the site, with Django's HSTS (so Django saw X-Forwarded-Proto: https).
         result = _curl(*resolve, "--include", f"{https}/")

@@ -96,6 +96,11 @@ def _client_binary(*names):
     raise BackupError(f"Programme introuvable : {' ou '.join(names)} (paquet mariadb-client ou mysql-client).")
 
 
+def _is_mariadb_client(client_binary) -> bool:
+    """MariaDB's and Oracle MySQL's clients differ in a few options (TLS, GTID)."""
+    return b"MariaDB" in subprocess.run([client_binary, "--version"], capture_output=True).stdout
+
+
 @contextmanager
 def _mysql_defaults_file(settings_dict, client_binary):
     """Credentials in a private option file: a password on the command line would show in `ps`."""
@@ -116,7 +121,7 @@ def _mysql_defaults_file(settings_dict, client_binary):
     lines.append("default-character-set=utf8mb4")
     ssl = options.get("ssl")
     if ssl is not None:
-        is_mariadb = b"MariaDB" in subprocess.run([client_binary, "--version"], capture_output=True).stdout
+        is_mariadb = _is_mariadb_client(client_binary)
         if ssl.get("ca"):
             lines.append(f"ssl-ca={ssl['ca']}")
             lines.append("ssl-verify-server-cert" if is_mariadb else "ssl-mode=VERIFY_CA")
@@ -140,11 +145,19 @@ def _dump_mysql(alias, target: Path):
             # One consistent snapshot of InnoDB without blocking orders.
             "--single-transaction", "--quick", "--routines", "--triggers", "--hex-blob",
             "--no-tablespaces", "--add-drop-table",
-            settings_dict["NAME"],
         ]
+        if not _is_mariadb_client(binary):
+            # MySQL 8 with GTIDs would write SET @@GLOBAL.GTID_PURGED, which only SUPER may replay.
+            command.append("--set-gtid-purged=OFF")
+        command.append(settings_dict["NAME"])
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
-        with gzip.open(target, "wb") as output:
-            shutil.copyfileobj(process.stdout, output, length=1024 * 1024)
+        try:
+            with gzip.open(target, "wb") as output:
+                shutil.copyfileobj(process.stdout, output, length=1024 * 1024)
+        except BaseException:  # disk full, interrupted: do not leave mysqldump running
+            process.kill()
+            process.wait()
+            raise
         if process.wait() != 0:
             errors.seek(0)
             raise BackupError(f"mysqldump a échoué : {errors.read().decode(errors='replace').strip()}")
