@@ -3,7 +3,7 @@ write, and whatever a user typed comes back escaped (hypothesis draws the inputs
 
 Also: a checkout form sent twice at the same moment makes one order (MariaDB, real threads).
 """
-import json
+import re
 import threading
 from decimal import Decimal
 
@@ -188,8 +188,6 @@ def _fill_cart(client, product, quantity=1):
 
 
 def _checkout_form(client, **overrides):
-    import re
-
     page = client.get(reverse("home:checkout"))
     assert page.status_code == 200
     number = re.search(r'name="number" value="([^"]+)"', page.content.decode()).group(1)
@@ -355,3 +353,48 @@ def test_checkout_sent_twice_at_once_makes_one_order(demo_users):
     for response in responses:
         if response.status_code == 302:
             assert order.number in response.url
+
+
+@pytest.mark.django_db
+@FAST
+@given(first=hostile_text, last=hostile_text, phone=hostile_text)
+def test_profile_form_never_fails_and_escapes(customer, first, last, phone):
+    response = customer.post(
+        reverse("account:profile"),
+        {"profile-first_name": first, "profile-last_name": last, "profile-phone": phone, "profile-submit": "1"},
+    )
+    _no_server_error(response)
+    page = customer.get(reverse("account:profile"))
+    assert page.status_code == 200
+    assert not _raw_xss_in(page)
+
+
+@pytest.mark.django_db
+@FAST
+@given(quantity=quantities, other=quantities)
+def test_order_change_refuses_negative_fractional_and_huge_quantities(demo_users, shops, customer, quantity, other):
+    from order.models import Order
+    from order.services import place_order
+    from product.models import Product
+
+    margherita = Product.objects.get(slug="margherita")
+    order = place_order(
+        pizzeria=shops["bastille"], customer=demo_users["customer"], lines=[(margherita, 2)],
+        fulfilment="pickup", payment_method="on_delivery",
+    )
+    total_before = order.total
+    page = customer.get(reverse("order:change", args=[order.number]))
+    assert page.status_code == 200
+    fields = {name: other for name in set(re.findall(r'name="(qty-\d+)"', page.content.decode()))}
+    fields[f"qty-{margherita.pk}"] = quantity
+    response = customer.post(reverse("order:change", args=[order.number]), fields)
+    _no_server_error(response)
+    order.refresh_from_db()
+    lines = list(order.lines.all())
+    assert lines, "an order never ends up empty by a change"
+    for line in lines:
+        assert isinstance(line.quantity, int) and 1 <= line.quantity <= 50
+    assert order.total == sum((line.line_total for line in lines), Decimal(0))
+    if response.status_code == 200:  # refused with a message: nothing changed
+        assert order.total == total_before
+    assert order.status == Order.Status.TO_PREPARE
