@@ -555,6 +555,10 @@ PAYMENT_INTENT_EVENTS = (
 )
 
 
+def _not_json(constant):
+    raise ValueError(f"{constant} is not JSON")
+
+
 def handle_webhook(*, payload, signature):
     """Verify, store once and process a Stripe event. Returns (WebhookEvent, replayed).
 
@@ -565,7 +569,13 @@ def handle_webhook(*, payload, signature):
         event = stripe.Webhook.construct_event(payload, signature or "", settings.STRIPE_WEBHOOK_SECRET)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from None
-    data = json.loads(payload)
+    try:
+        # NaN/Infinity are not JSON (the database's JSON check refuses them): never from Stripe.
+        data = json.loads(payload, parse_constant=_not_json)
+    except ValueError as exc:
+        raise InvalidWebhook(str(exc)) from None
+    if not isinstance(data, dict):
+        raise InvalidWebhook("event is not an object")
     event_id = data.get("id") or ""
     event_type = data.get("type") or ""
     if not event_id:
