@@ -580,6 +580,8 @@ def handle_webhook(*, payload, signature):
     event_type = data.get("type") or ""
     if not event_id:
         raise InvalidWebhook("event without id")
+    if not isinstance(event_id, str) or not isinstance(event_type, str) or len(event_id) > 255:
+        raise InvalidWebhook("event id or type is not a Stripe one")
     existing = WebhookEvent.objects.filter(event_id=event_id).first()
     if existing is not None:
         return existing, True
