@@ -404,3 +404,45 @@ def test_order_change_refuses_negative_fractional_and_huge_quantities(demo_users
     if response.status_code == 200:  # refused with a message: nothing changed
         assert order.total == total_before
     assert order.status == Order.Status.TO_PREPARE
+
+
+@pytest.mark.django_db
+@FAST
+@given(password=hostile_text, confirmation=hostile_text)
+def test_new_password_form_of_a_reset_link(demo_users, password, confirmation):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = type(demo_users["customer"]).objects.get(pk=demo_users["customer"].pk)  # a previous draw may have reset it
+    client = Client()
+    link = reverse("account:password_reset_confirm",
+                   args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
+    first = client.get(link)
+    assert first.status_code == 302  # Django swaps the token for a session key, then shows the form
+    form_url = first.url
+    response = client.post(form_url, {"new_password1": password, "new_password2": confirmation})
+    _no_server_error(response)
+    assert not _raw_xss_in(response)
+
+
+@pytest.mark.django_db
+def test_cancellation_reason_is_escaped_for_customer_and_staff(demo_users, shops, customer, client_for):
+    from order.models import Order
+    from order.services import place_order
+    from product.models import Product
+
+    order = place_order(
+        pizzeria=shops["bastille"], customer=demo_users["customer"], lines=[(Product.objects.get(slug="margherita"), 1)],
+        fulfilment="pickup", payment_method="on_delivery",
+    )
+    response = customer.post(reverse("order:cancel", args=[order.number]), {"reason": XSS + "x" * 5000})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert len(order.cancellation_reason) <= 255
+    for client, url in ((customer, reverse("order:detail", args=[order.number])),
+                        (client_for(demo_users["manager"]), reverse("admin:order_order_change", args=[order.pk]))):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert not _raw_xss_in(page), url
