@@ -34,6 +34,7 @@ migrate: install
 populate: migrate
 	$(MANAGE) setup_roles >/dev/null
 	$(MANAGE) populate
+	$(MANAGE) dashboard_sample
 
 # Embedded SQLite, localstripe on $(STRIPE_PORT), the site on $(PORT). Ctrl-C stops both.
 demo: populate
@@ -45,6 +46,7 @@ demo: populate
 	echo "  Site public  : http://$(HOST):$(PORT)/"; \
 	echo "  Back office  : http://$(HOST):$(PORT)/admin/"; \
 	echo "  localstripe  : http://localhost:$(STRIPE_PORT)/ (Stripe factice, cartes de test dans README.md)"; \
+	echo "  Comptes      : siege@ / gerant@ / pizzaiolo@ / livreur@ / client@ocpizza.fr, mot de passe pizza-demo-2026"; \
 	echo ""; \
 	STRIPE_API_BASE=http://localhost:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
