@@ -78,6 +78,29 @@ def _redirect_back(request, default):
     return HttpResponseRedirect(default)
 
 
+def _detail_action(name, label, icon, variant):
+    """The button of one transition of order.workflow on the order page."""
+
+    def view(self, request, object_id):
+        return self._transition_view(request, object_id, name)
+
+    # unfold matches the action by the decorated function's name: set it before decorating.
+    view.__name__ = view.__qualname__ = f"detail_{name}"
+    return action(description=label, url_path=name, permissions=[name], icon=icon, variant=variant)(view)
+
+
+def _bulk_action(name, label, *, with_reason=False):
+    """One transition applied to the orders ticked in the list (refusals reported by number)."""
+
+    def run(self, request, queryset):
+        if with_reason:
+            return self._bulk_with_reason(request, queryset, name)
+        return self._bulk(request, queryset, name)
+
+    run.__name__ = run.__qualname__ = f"bulk_{name}"
+    return action(description=label, permissions=[name])(run)
+
+
 @admin.register(Order)
 class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
     list_display = [
@@ -296,35 +319,12 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         }
         return TemplateResponse(request, "admin/order/order/transition.html", context)
 
-    @action(description=_("Accepter"), url_path="accept", permissions=["accept"], icon="skillet",
-            variant=ActionVariant.PRIMARY)
-    def detail_accept(self, request, object_id):
-        return self._transition_view(request, object_id, "accept")
-
-    @action(description=_("Refuser"), url_path="refuse", permissions=["refuse"], icon="block",
-            variant=ActionVariant.DANGER)
-    def detail_refuse(self, request, object_id):
-        return self._transition_view(request, object_id, "refuse")
-
-    @action(description=_("Terminer"), url_path="finish", permissions=["finish"], icon="check_circle",
-            variant=ActionVariant.PRIMARY)
-    def detail_finish(self, request, object_id):
-        return self._transition_view(request, object_id, "finish")
-
-    @action(description=_("Prendre en livraison"), url_path="take", permissions=["take"], icon="two_wheeler",
-            variant=ActionVariant.PRIMARY)
-    def detail_take(self, request, object_id):
-        return self._transition_view(request, object_id, "take")
-
-    @action(description=_("Livrée / remise"), url_path="deliver", permissions=["deliver"], icon="where_to_vote",
-            variant=ActionVariant.SUCCESS)
-    def detail_deliver(self, request, object_id):
-        return self._transition_view(request, object_id, "deliver")
-
-    @action(description=_("Annuler"), url_path="cancel", permissions=["cancel"], icon="cancel",
-            variant=ActionVariant.DANGER)
-    def detail_cancel(self, request, object_id):
-        return self._transition_view(request, object_id, "cancel")
+    detail_accept = _detail_action("accept", _("Accepter"), "skillet", ActionVariant.PRIMARY)
+    detail_refuse = _detail_action("refuse", _("Refuser"), "block", ActionVariant.DANGER)
+    detail_finish = _detail_action("finish", _("Terminer"), "check_circle", ActionVariant.PRIMARY)
+    detail_take = _detail_action("take", _("Prendre en livraison"), "two_wheeler", ActionVariant.PRIMARY)
+    detail_deliver = _detail_action("deliver", _("Livrée / remise"), "where_to_vote", ActionVariant.SUCCESS)
+    detail_cancel = _detail_action("cancel", _("Annuler"), "cancel", ActionVariant.DANGER)
 
     # --- bulk actions on the list --------------------------------------------------------
 
@@ -371,29 +371,12 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         }
         return TemplateResponse(request, "admin/order/order/bulk_reason.html", context)
 
-    @action(description=_("Accepter les commandes choisies (prend le stock)"), permissions=["accept"])
-    def bulk_accept(self, request, queryset):
-        self._bulk(request, queryset, "accept")
-
-    @action(description=_("Terminer les commandes choisies"), permissions=["finish"])
-    def bulk_finish(self, request, queryset):
-        self._bulk(request, queryset, "finish")
-
-    @action(description=_("Prendre en livraison les commandes choisies"), permissions=["take"])
-    def bulk_take(self, request, queryset):
-        self._bulk(request, queryset, "take")
-
-    @action(description=_("Marquer livrées les commandes choisies (déjà payées)"), permissions=["deliver"])
-    def bulk_deliver(self, request, queryset):
-        self._bulk(request, queryset, "deliver")
-
-    @action(description=_("Refuser les commandes choisies…"), permissions=["refuse"])
-    def bulk_refuse(self, request, queryset):
-        return self._bulk_with_reason(request, queryset, "refuse")
-
-    @action(description=_("Annuler les commandes choisies…"), permissions=["cancel"])
-    def bulk_cancel(self, request, queryset):
-        return self._bulk_with_reason(request, queryset, "cancel")
+    bulk_accept = _bulk_action("accept", _("Accepter les commandes choisies (prend le stock)"))
+    bulk_finish = _bulk_action("finish", _("Terminer les commandes choisies"))
+    bulk_take = _bulk_action("take", _("Prendre en livraison les commandes choisies"))
+    bulk_deliver = _bulk_action("deliver", _("Marquer livrées les commandes choisies (déjà payées)"))
+    bulk_refuse = _bulk_action("refuse", _("Refuser les commandes choisies…"), with_reason=True)
+    bulk_cancel = _bulk_action("cancel", _("Annuler les commandes choisies…"), with_reason=True)
 
     # --- phone and counter orders (F-ORD-6) ------------------------------------------------
 
