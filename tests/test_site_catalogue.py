@@ -92,3 +92,40 @@ def test_catalogue_query_count_is_the_same_at_15_and_150_products(client, shops,
         response = client.get(url, {"q": query})
     assert product_cards(response.content.decode()) >= (150 if not query else 135)
     assert len(small.captured_queries) <= 5
+
+
+def test_cached_catalogue_shows_a_stock_change_at_once(client, shops, demo_users, django_assert_max_num_queries):
+    """The cards are cached, but the next page after a stock movement shows the new availability."""
+    from decimal import Decimal
+
+    from pizzeria.models import Stock
+    from pizzeria.services import count_stock
+    from product.models import Ingredient
+
+    url = reverse("home:catalogue", args=["bastille"])
+    first = client.get(url).content.decode()
+    assert 'id="produit-margherita"' in first and "Épuisée" not in first.split('id="produit-margherita"')[1].split("</li>")[0]
+    with django_assert_max_num_queries(3):  # cached: the pizzeria, the version check, the cart's session
+        again = client.get(url)
+    assert again.content.decode().count('class="card product') == first.count('class="card product')
+
+    mozzarella = Ingredient.objects.get(name="Mozzarella")
+    count_stock(pizzeria=shops["bastille"], ingredient=mozzarella, counted=Decimal("10"), by=demo_users["manager"])
+    assert Stock.objects.get(pizzeria=shops["bastille"], ingredient=mozzarella).quantity == Decimal("10")
+    after = client.get(url).content.decode()
+    margherita = after.split('id="produit-margherita"')[1].split("</li>")[0]
+    assert "Épuisée" in margherita and "Mozzarella" in margherita
+
+
+def test_cached_cards_carry_each_visitor_csrf_token(shops):
+    from django.test import Client
+
+    url = reverse("home:catalogue", args=["bastille"])
+    tokens = []
+    for _ in range(2):
+        visitor = Client()
+        page = visitor.get(url).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert "__ocpizza_csrf_token__" not in page
+        tokens.append(token)
+    assert tokens[0] != tokens[1]

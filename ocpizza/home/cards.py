@@ -3,12 +3,18 @@
 Rendering the same markup through the template language cost most of the catalogue's time
 (hundreds of variable lookups per card, see bench/catalogue_rps.py); here every value is still
 escaped by format_html and every text still goes through gettext."""
+import hashlib
+
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from product.selectors import catalogue, catalogue_version
 
 
 def _price(product, instead_of):
@@ -20,7 +26,7 @@ def _price(product, instead_of):
     return format_html("<strong>{} €</strong>", localize(product.price))
 
 
-def render_product_cards(request, items, *, pizzeria, can_order, placeholder, max_quantity):
+def render_product_cards(request, items, *, pizzeria, can_order, placeholder, max_quantity, csrf_token=None):
     texts = {
         "instead_of": _("au lieu de"),
         "sold_out": _("Épuisée"),
@@ -28,7 +34,7 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
     }
     here = request.get_full_path()
     action = reverse("home:cart_add")
-    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token or get_token(request))
     cards = []
     for item in items:
         product = item.product
@@ -67,3 +73,31 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
             )
         )
     return mark_safe("\n".join(cards))
+
+
+# Stands for the visitor's CSRF token in cached cards; replaced on every request.
+CSRF_SENTINEL = "__ocpizza_csrf_token__"
+CACHE_SECONDS = 300
+
+
+def cached_product_cards(request, *, pizzeria, query, category, can_order, placeholder, max_quantity):
+    """(number of products, cards HTML) of a pizzeria's catalogue, kept in the cache until the
+    shop's stock, the menu or the recipes change (product.selectors.catalogue_version).
+
+    Building the cards is most of the catalogue's time; the version check is one small query, so
+    a cached page never shows an availability older than the last stock movement."""
+    version = catalogue_version(pizzeria=pizzeria)
+    parts = (pizzeria.pk, query, category, can_order, request.get_full_path(), get_language(), placeholder, version)
+    key = "catalogue-cards:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        items = catalogue(pizzeria=pizzeria, query=query, category=category)
+        html = render_product_cards(
+            request, items, pizzeria=pizzeria, can_order=can_order, placeholder=placeholder,
+            max_quantity=max_quantity, csrf_token=CSRF_SENTINEL,
+        )
+        cached = (len(items), str(html))
+        cache.set(key, cached, CACHE_SECONDS)
+    count, html = cached
+    # The token is HTML-safe (letters and digits), as format_html would leave it.
+    return count, mark_safe(html.replace(CSRF_SENTINEL, get_token(request)))

@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from account import services as account_services
-from home.cards import render_product_cards
+from home.cards import cached_product_cards
 from home.cart import MAX_QUANTITY, Cart
 from home.delivery import check_delivery_address, distance_km
 from home.geocoding import get_geocoder
 from home.selectors import shops_for_customer
 from pizzeria.models import Pizzeria
 from product.models import Product
-from product.selectors import catalogue as catalogue_items
 
 
 def _float_or_none(value):
@@ -62,10 +61,9 @@ def catalogue(request, slug):
     if category not in Product.Category.values:
         category = ""
     cart = Cart(request)
-    items = catalogue_items(pizzeria=pizzeria, query=query, category=category)
     can_order = pizzeria.status == Pizzeria.Status.OPEN
-    cards = render_product_cards(
-        request, items, pizzeria=pizzeria, can_order=can_order,
+    count, cards = cached_product_cards(
+        request, pizzeria=pizzeria, query=query, category=category, can_order=can_order,
         placeholder=static("home/pizza-placeholder.svg"), max_quantity=MAX_QUANTITY,
     )
     return render(
@@ -73,7 +71,7 @@ def catalogue(request, slug):
         "home/catalogue.html",
         {
             "pizzeria": pizzeria,
-            "items": items,
+            "count": count,
             "cards": cards,
             "query": query,
             "category": category,

@@ -122,3 +122,25 @@ def catalogue(*, pizzeria, query="", category=""):
         )
         for product in products
     ]
+
+
+def catalogue_version(*, pizzeria):
+    """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
+    products or the recipes (latest update and row count of each, so deletions count too).
+
+    One query of scalar subqueries; every write of these tables goes through save(),
+    bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
+    from django.db import connection
+
+    from pizzeria.models import Stock
+
+    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
+    sql = (
+        f"SELECT (SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = %s),"
+        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = %s),"
+        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
+        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pizzeria.pk, pizzeria.pk])
+        return "|".join(str(value) for value in cursor.fetchone())
