@@ -4,6 +4,8 @@ Usage: STRIPE_API_BASE=http://localhost:8420 python deploy/register_webhook.py h
 """
 import os
 import sys
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -13,8 +15,17 @@ def main(site_url):
     secret = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_ocpizza_local")
     data = urllib.parse.urlencode({"url": f"{site_url.rstrip('/')}/paiement/webhook/", "secret": secret}).encode()
     request = urllib.request.Request(f"{api_base}/_config/webhooks/ocpizza", data=data, method="POST")
-    with urllib.request.urlopen(request, timeout=5) as response:
-        response.read()
+    # localstripe was just started in the background: give it time to listen.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                response.read()
+            break
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
     print(f"Webhook Stripe enregistré auprès de {api_base}")
 
 
