@@ -200,6 +200,14 @@ class ChargeResult:
         return self.status == Payment.Status.SUCCEEDED
 
 
+def _stripe_payment(*, order, kind, status, amount, by=None, currency=CURRENCY, **fields):
+    """A Payment row for one Stripe charge or refund (not saved), by a person or by the system."""
+    return Payment(
+        order=order, kind=kind, provider=Payment.Provider.STRIPE, status=status, amount=amount,
+        currency=currency, created_by=by if getattr(by, "is_authenticated", False) else None, **fields,
+    )
+
+
 def start_card_payment(*, order, payment_method_id, change=None, by=None):
     """Pay what `order` still owes (or, with `change`, the extra amount of that change) with the
     PaymentMethod the browser got from confirmCardSetup. Returns a ChargeResult.
@@ -224,15 +232,9 @@ def start_card_payment(*, order, payment_method_id, change=None, by=None):
         key = f"ocpizza-{order.number}-{payment_method_id}-{to_cents(amount)}"
         existing = Payment.objects.filter(order=order, idempotency_key=key).first()
         if existing is None:
-            payment = Payment(
-                order=order,
-                kind=Payment.Kind.CHARGE,
-                provider=Payment.Provider.STRIPE,
-                status=Payment.Status.PENDING,
-                amount=amount,
-                currency=CURRENCY,
+            payment = _stripe_payment(
+                order=order, kind=Payment.Kind.CHARGE, status=Payment.Status.PENDING, amount=amount, by=by,
                 idempotency_key=key,
-                created_by=by if getattr(by, "is_authenticated", False) else None,
             )
             payment.full_clean()
             payment.save()
@@ -287,15 +289,9 @@ def record_card_refused(*, order, code="", by=None):
         if amount <= 0:
             return None
         message = decline_message(str(code)[:100])
-        payment = Payment(
-            order=order,
-            kind=Payment.Kind.CHARGE,
-            provider=Payment.Provider.STRIPE,
-            status=Payment.Status.FAILED,
-            amount=amount,
-            currency=CURRENCY,
+        payment = _stripe_payment(
+            order=order, kind=Payment.Kind.CHARGE, status=Payment.Status.FAILED, amount=amount, by=by,
             failure_message=message[:255],
-            created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         payment.full_clean()
         payment.save()
@@ -484,15 +480,9 @@ def refund_order(*, order, amount, by=None, reason=""):
         part = min(remaining, charge.amount - already)
         if part <= 0:
             continue
-        refund = Payment(
-            order=order,
-            kind=Payment.Kind.REFUND,
-            provider=Payment.Provider.STRIPE,
-            status=Payment.Status.PENDING,
-            amount=part,
-            currency=charge.currency,
-            intent_id=charge.intent_id,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+        refund = _stripe_payment(
+            order=order, kind=Payment.Kind.REFUND, status=Payment.Status.PENDING, amount=part, by=by,
+            currency=charge.currency, intent_id=charge.intent_id,
         )
         refund.save()
         refund.idempotency_key = f"ocpizza-refund-{refund.pk}"
