@@ -225,9 +225,16 @@ http {{
             time.sleep(0.25)
         assert int(pid_text) != old_pid
         # The killed master's orphaned workers may take a request or two before they notice and
-        # exit: wait until the site answers again through Nginx.
+        # exit, and the new master binds the port once they are gone: until then Nginx may
+        # answer 502. The site must come back by itself within a minute.
+        deadline = time.monotonic() + 60
+        while True:
+            page = _curl(*resolve, f"{https}/").stdout
+            if "Choisissez votre pizzeria" in page or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert "Choisissez votre pizzeria" in page, page[:300]
         _wait_healthy(f"{https}/healthz", *resolve)
-        assert "Choisissez votre pizzeria" in _curl(*resolve, f"{https}/").stdout
 
         # Gunicorn stopped (or hung): the cron watchdog deploy/healthcheck.sh starts it again.
         subprocess.run([*ctl, "stop", "ocpizza"], capture_output=True, check=True, timeout=120)
