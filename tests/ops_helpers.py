@@ -36,8 +36,17 @@ def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
         ALGOLIA_APP_ID="",
         ALGOLIA_API_KEY="",
         SENTRY_DSN="",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # A production server sends mail over SMTP; ".invalid" never resolves (RFC 2606), so
+        # nothing these tests might send leaves the machine.
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.invalid",
         GEOCODER="offline",
+        # Production-like secrets: the development defaults are refused by `check --deploy`.
+        STRIPE_SECRET_KEY="sk_test_" + secrets.token_hex(12),
+        STRIPE_PUBLISHABLE_KEY="pk_test_" + secrets.token_hex(12),
+        STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
+        STRIPE_API_BASE="",
+        STRIPE_JS_URL="",
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env

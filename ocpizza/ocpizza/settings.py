@@ -12,6 +12,13 @@ from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ocpizza.dev_defaults import (
+    DEV_SECRET_KEY,
+    DEV_STRIPE_PUBLISHABLE_KEY,
+    DEV_STRIPE_SECRET_KEY,
+    DEV_STRIPE_WEBHOOK_SECRET,
+)
+
 # Django's MySQL backend imports MySQLdb; PyMySQL stands in for it (O-1).
 pymysql.install_as_MySQLdb()
 
@@ -28,7 +35,7 @@ IS_PRODUCTION = APP_ENV == "production"
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default="" if IS_PRODUCTION else DEV_SECRET_KEY)
 else:
     # No default: a production server must not start with a guessable key.
     SECRET_KEY = env.str("SECRET_KEY")
@@ -180,11 +187,13 @@ STORAGES = {
 }
 
 # --- E-mail -------------------------------------------------------------------
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+# Production has no default SMTP server: receipts and password resets must go somewhere the
+# operator chose (ocpizza.E008 says so at deploy time). "localhost" is accepted when set on
+# purpose (a local relay such as Postfix).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (  # empty in .env: the default
+    "django.core.mail.backends.smtp.EmailBackend" if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="" if IS_PRODUCTION else "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
@@ -196,9 +205,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Stripe (F-ORD-4) -----------------------------------------------------------
 # In development, tests and the demo, STRIPE_API_BASE points at localstripe and
 # Stripe.js is loaded from it; production leaves both empty and uses real keys.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_ocpizza_local")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_ocpizza_local")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_ocpizza_local")
+# The public development keys are defaults outside production only: in production a
+# missing key stays empty and `check --deploy` fails (ocpizza/checks.py, issue 13 H1).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="" if IS_PRODUCTION else DEV_STRIPE_SECRET_KEY)
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="" if IS_PRODUCTION else DEV_STRIPE_PUBLISHABLE_KEY)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="" if IS_PRODUCTION else DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="" if IS_PRODUCTION else "http://localhost:8420")
 STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL",
