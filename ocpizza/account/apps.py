@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountConfig(AppConfig):
     name = "account"
     verbose_name = _("Comptes")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from account.lockout import reset_account_on_login
+
+        user_logged_in.connect(reset_account_on_login, dispatch_uid="account.reset_account_on_login")
