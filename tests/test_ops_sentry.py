@@ -25,7 +25,17 @@ def order_status_view(request):
     raise LookupError(f"Aucune commande en cours pour {customer_email}")
 
 
-urlpatterns = [path("suivi-en-panne/", order_status_view)]
+def customer_page_view(request):
+    """A view that fails with a customer, his address and a note in its local variables (issue 13 L8)."""
+    from account.models import User
+
+    customer = User.objects.get(email="gaspard.vermeulen@example.fr")
+    address = customer.addresses.first()
+    summary = {"client": customer, "adresse": address, "telephone": customer.phone}
+    raise RuntimeError(f"Fiche client {customer.pk} illisible ({len(summary)} éléments)")
+
+
+urlpatterns = [path("suivi-en-panne/", order_status_view), path("fiche-en-panne/", customer_page_view)]
 
 
 class SentryReceiver:
@@ -139,3 +149,56 @@ def test_settings_start_sentry_from_the_environment(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == (
         "http://publickey@127.0.0.1:9/1 production ocpizza@1.2.3 0.25 False scrub_event ['django']"
     )
+
+
+def _everything_after_a_canary(receiver):
+    """Flush, then send a canary event and wait for it: whatever the SDK was going to send has been sent."""
+    sentry_sdk.capture_message("canary-ocpizza")
+    sentry_sdk.flush(timeout=10)
+    for _ in range(100):
+        if any(event.get("message") == "canary-ocpizza" or (event.get("logentry") or {}).get("message") == "canary-ocpizza"
+               for event in receiver.events()):
+            break
+        receiver.received.wait(0.1)
+    else:
+        raise AssertionError(f"the canary never reached the receiver: {receiver.bodies}")
+    return [event for event in receiver.events() if "canary-ocpizza" not in json.dumps(event)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_user_in_local_variables_never_reaches_sentry(db, sentry_receiver):
+    from account.models import Address, User
+
+    customer = User.objects.create_user(
+        "gaspard.vermeulen@example.fr", "Bon-mdp-2026", first_name="Gaspard", last_name="Vermeulen",
+        phone="06 12 34 56 78",
+    )
+    Address.objects.create(user=customer, line="17 rue des Tilleuls-Vermeil", postcode="75011", city="Paris")
+    response = Client(raise_request_exception=False).get("/fiche-en-panne/")
+    assert response.status_code == 500
+
+    events = [event for event in _everything_after_a_canary(sentry_receiver) if event.get("exception")]
+    assert len(events) == 1
+    assert events[0]["exception"]["values"][-1]["type"] == "RuntimeError"
+    everything = "\n".join(sentry_receiver.bodies)
+    for personal in ("Gaspard", "Vermeulen", "gaspard.vermeulen", "06 12 34 56 78", "Tilleuls-Vermeil"):
+        assert personal not in everything, personal
+
+
+@pytest.mark.django_db
+def test_anonymous_oversized_and_malformed_posts_get_a_french_answer_and_no_sentry_event(demo_data, sentry_receiver):
+    client = Client(raise_request_exception=False)
+    # 3 MiB of form data, above Django's 2.5 MiB DATA_UPLOAD_MAX_MEMORY_SIZE.
+    response = client.post("/compte/connexion/", {"username": "a@example.fr", "password": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Requête trop volumineuse" in response.content.decode()
+    # Too many fields, a broken multipart body, a stranger's Host header: 400 in French.
+    response = client.post("/compte/connexion/", "&".join(f"f{n}=1" for n in range(1500)),
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "Requête invalide" in response.content.decode()
+    response = client.post("/compte/connexion/", b"garbage", content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400 and "Requête invalide" in response.content.decode()
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and "Requête invalide" in response.content.decode()
+
+    assert [event.get("logentry") or event.get("exception") for event in _everything_after_a_canary(sentry_receiver)] == []

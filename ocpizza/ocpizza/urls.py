@@ -26,5 +26,8 @@ urlpatterns = [
     path("", include("order.urls")),
     path("", include("home.urls")),
 ]
+# French answers to what any client can send (ocpizza/errors.py); 500.html is Django's default name.
+handler400 = "ocpizza.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
