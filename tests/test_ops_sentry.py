@@ -144,10 +144,11 @@ def test_settings_start_sentry_from_the_environment(tmp_path):
         env, "shell", "-c",
         "import sentry_sdk; o = sentry_sdk.get_client().options;"
         "print(o['dsn'], o['environment'], o['release'], o['traces_sample_rate'], o['send_default_pii'],"
-        " o['before_send'].__name__, sorted(i for i in sentry_sdk.get_client().integrations if i == 'django'))",
+        " o['before_send'].__name__, sorted(i for i in sentry_sdk.get_client().integrations if i == 'django'),"
+        " o['include_local_variables'], o['max_request_body_size'])",
     )
     assert result.stdout.strip().splitlines()[-1] == (
-        "http://publickey@127.0.0.1:9/1 production ocpizza@1.2.3 0.25 False scrub_event ['django']"
+        "http://publickey@127.0.0.1:9/1 production ocpizza@1.2.3 0.25 False scrub_event ['django'] False never"
     )
 
 
