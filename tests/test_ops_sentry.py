@@ -193,6 +193,9 @@ def test_anonymous_oversized_and_malformed_posts_get_a_french_answer_and_no_sent
     response = client.post("/compte/connexion/", {"username": "a@example.fr", "password": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Requête trop volumineuse" in response.content.decode()
+    # The same for a raw body, e.g. on the Stripe webhook (no CSRF, read through request.body).
+    response = client.post("/paiement/webhook/", b"{" + b" " * (3 * 1024 * 1024) + b"}", content_type="application/json")
+    assert response.status_code == 413
     # Too many fields, a broken multipart body, a stranger's Host header: 400 in French.
     response = client.post("/compte/connexion/", "&".join(f"f{n}=1" for n in range(1500)),
                            content_type="application/x-www-form-urlencoded")
