@@ -293,6 +293,7 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
                 run_transition(order, name, by=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 for field, errors in getattr(exc, "error_dict", {}).items():
+                    field = form.SERVICE_FIELDS.get(field, field)  # the service's names for the form's fields
                     form.add_error(field if field in form.fields else None, errors)
                 if not hasattr(exc, "error_dict"):
                     form.add_error(None, exc)

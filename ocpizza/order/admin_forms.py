@@ -29,6 +29,9 @@ class TransitionForm(forms.Form):
         widget=UnfoldBooleanSwitchWidget,
     )
 
+    # order.services names these fields after the order's columns.
+    SERVICE_FIELDS = {"collected_amount": "collected", "collected_method": "method"}
+
     def __init__(self, *args, order, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.order, self.action = order, action

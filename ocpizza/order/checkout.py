@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from order import payments
 from order.models import Order, OrderLine
-from order.services import cancel_order, place_order
+from order.services import cancel_order, check_order_total, place_order
 from order.workflow import TransitionNotAllowed, find_transition
 
 MAX_QUANTITY = 20
@@ -173,7 +173,9 @@ def plan_line_change(*, order, quantities):
         lines.append((pid, quantity, payments.to_cents(price)))
     if errors:
         raise ValidationError(errors)
-    return LineChange(lines=tuple(lines))
+    change = LineChange(lines=tuple(lines))
+    check_order_total(change.new_total)  # the new total must fit its column like a new order's
+    return change
 
 
 def apply_line_change(*, order, change):
