@@ -194,17 +194,94 @@ def test_phone_order_for_new_contact(shops, demo_users, client_for):
     assert "indisponible" in response.content.decode()
 
 
+def web_delivery(shop, customer, phone, line, postcode="75011", city="Paris"):
+    return place_order(
+        pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug="marinara"), 1)], fulfilment="delivery",
+        payment_method="on_delivery", channel="web", address={"line": line, "postcode": postcode, "city": city},
+        by=customer, contact={"phone": phone},
+    )
+
+
+def without_tokens(html):
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
 @pytest.mark.django_db
-def test_phone_order_delivery_uses_saved_address_and_checks_the_zone(shops, demo_users, client_for):
+def test_phone_order_finds_the_caller_by_phone_among_this_shops_orders_only(shops, demo_users, client_for):
+    """Issue 13 M5: the caller is found by the exact phone number of an earlier order of *this*
+    pizzeria; the address is that order's, never the customer's address book, never another shop's."""
+    customer = demo_users["customer"]
+    saved = customer.addresses.order_by("-is_default", "pk").first()
+    assert saved is not None and saved.line != "12 rue de la Roquette"
+    earlier = web_delivery(shops["bastille"], customer, "07 98 76 54 32", "12 rue de la Roquette")
+    c = client_for(demo_users["pizzaiolo"])
+    url = reverse("admin:order_order_phone_order")
+    base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
+            "product_0": Product.objects.get(slug="margherita").pk, "quantity_0": 1}
+    # The number written another way: same caller, the address this shop delivered to.
+    response = c.post(url, {**base, "contact_phone": "+33 7.98.76.54.32"})
+    assert response.status_code == 302, response.context["form"].errors
+    order = Order.objects.filter(channel="phone").latest("pk")
+    assert order.customer == customer and order.customer_name == earlier.customer_name
+    assert (order.delivery_line, order.delivery_postcode) == ("12 rue de la Roquette", "75011")
+    assert order.delivery_line != saved.line and order.delivery_latitude is not None
+    # An address typed wins over the earlier one.
+    c.post(url, {**base, "contact_phone": "0798765432", "line": "3 rue de Lappe", "postcode": "75011", "city": "Paris"})
+    assert Order.objects.filter(channel="phone").latest("pk").delivery_line == "3 rue de Lappe"
+
+    # Boulogne never served this number: nothing is found there, the address must be typed.
+    boulogne = client_for(demo_users["manager_boulogne"])
+    count = Order.objects.count()
+    response = boulogne.post(url, {**base, "pizzeria": shops["boulogne"].pk, "contact_phone": "0798765432"})
+    assert response.status_code == 200
+    assert "contact_name" in response.context["form"].errors  # no earlier order: no name either
+    response = boulogne.post(url, {**base, "pizzeria": shops["boulogne"].pk, "contact_phone": "0798765432",
+                                   "contact_name": "Inconnu"})
+    assert "Saisissez l&#x27;adresse de livraison" in response.content.decode()
+    assert Order.objects.count() == count
+    assert "12 rue de la Roquette" not in response.content.decode()
+    # Boulogne's manager cannot even pick Bastille to look there.
+    response = boulogne.post(url, {**base, "contact_phone": "0798765432"})
+    assert response.status_code == 200 and "pizzeria" in response.context["form"].errors
+    assert Order.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_phone_order_never_looks_a_customer_up_by_email(shops, demo_users, client_for):
+    """Issue 13 M5: typing an e-mail copies no saved address and says nothing about accounts."""
+    customer = demo_users["customer"]
+    saved = customer.addresses.order_by("-is_default", "pk").first()
     c = client_for(demo_users["pizzaiolo"])
     url = reverse("admin:order_order_phone_order")
     base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
             "product_0": Product.objects.get(slug="marinara").pk, "quantity_0": 1}
-    # Existing customer, no address typed: their saved address.
-    c.post(url, {**base, "customer_email": "client@ocpizza.fr"})
-    order = Order.objects.filter(channel="phone", customer=demo_users["customer"]).latest("pk")
-    assert order.delivery_line == demo_users["customer"].addresses.first().line
-    assert order.delivery_latitude is not None
+    count = Order.objects.count()
+    known = c.post(url, {**base, "customer_email": customer.email, "contact_email": customer.email})
+    unknown = c.post(url, {**base, "customer_email": "personne@example.com", "contact_email": "personne@example.com"})
+    assert known.status_code == unknown.status_code == 200
+    assert Order.objects.count() == count  # no name, no address: nothing found through the e-mail
+    page = known.content.decode()
+    assert saved.line not in page and customer.last_name not in page
+    # The same answer whether the e-mail has an account or not (only the e-mail typed differs).
+    assert without_tokens(page).replace(customer.email, "X") == without_tokens(unknown.content.decode()).replace(
+        "personne@example.com", "X"
+    )
+    # With a name and the address typed, the order is a contact's: not attached to the account.
+    c.post(url, {**base, "contact_name": "Jean", "contact_phone": "0700000000", "contact_email": customer.email,
+                 "line": "3 rue de Lappe", "postcode": "75011", "city": "Paris"})
+    order = Order.objects.latest("pk")
+    assert order.customer is None and order.delivery_line == "3 rue de Lappe"
+    assert not customer.orders.filter(pk=order.pk).exists()
+
+
+@pytest.mark.django_db
+def test_phone_order_delivery_checks_the_zone(shops, demo_users, client_for):
+    c = client_for(demo_users["pizzaiolo"])
+    url = reverse("admin:order_order_phone_order")
+    base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
+            "product_0": Product.objects.get(slug="marinara").pk, "quantity_0": 1}
     # A new contact far away (Marseille): refused with the zone's message, nothing created.
     count = Order.objects.count()
     response = c.post(url, {**base, "contact_name": "Loin", "contact_phone": "0600000000",

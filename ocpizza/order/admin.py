@@ -293,6 +293,7 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
                 run_transition(order, name, by=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 for field, errors in getattr(exc, "error_dict", {}).items():
+                    field = form.SERVICE_FIELDS.get(field, field)  # the service's names for the form's fields
                     form.add_error(field if field in form.fields else None, errors)
                 if not hasattr(exc, "error_dict"):
                     form.add_error(None, exc)
@@ -395,7 +396,7 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
             address = None
             try:
                 if data["fulfilment"] == Order.Fulfilment.DELIVERY:
-                    address = self._staff_address(data, customer)
+                    address = self._staff_address(data)
                     address["latitude"], address["longitude"] = check_delivery_address(
                         pizzeria=data["pizzeria"], line=address["line"], postcode=address["postcode"],
                         city=address["city"],
@@ -438,13 +439,17 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
         return TemplateResponse(request, "admin/order/order/staff_order.html", context)
 
     @staticmethod
-    def _staff_address(data, customer):
-        if data.get("line") or customer is None:
+    def _staff_address(data):
+        """The address typed, or else the one this pizzeria last delivered to under this phone
+        number (issue 13 M5): never the customer's own address book, never another shop's order."""
+        if data.get("line"):
             return {"line": data.get("line", ""), "postcode": data.get("postcode", ""), "city": data.get("city", "")}
-        saved = customer.addresses.order_by("-is_default", "pk").first()
-        if saved is None:
-            raise ValidationError({"line": _("Ce client n'a pas d'adresse enregistrée : saisissez l'adresse de livraison.")})
-        return {"line": saved.line, "postcode": saved.postcode, "city": saved.city}
+        earlier = None
+        if data.get("previous") is not None:
+            earlier = selectors.previous_phone_order(pizzeria=data["pizzeria"], phone=data["contact_phone"], delivered=True)
+        if earlier is None:
+            raise ValidationError({"line": _("Saisissez l'adresse de livraison.")})
+        return {"line": earlier.delivery_line, "postcode": earlier.delivery_postcode, "city": earlier.delivery_city}
 
     # --- kitchen and driver queues (F-OM-1, F-OM-4) ----------------------------------------
 

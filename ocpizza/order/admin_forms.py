@@ -29,6 +29,9 @@ class TransitionForm(forms.Form):
         widget=UnfoldBooleanSwitchWidget,
     )
 
+    # order.services names these fields after the order's columns.
+    SERVICE_FIELDS = {"collected_amount": "collected", "collected_method": "method"}
+
     def __init__(self, *args, order, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.order, self.action = order, action
@@ -70,16 +73,20 @@ class StaffOrderForm(forms.Form):
         widget=UnfoldAdminSelectWidget,
     )
     fulfilment = forms.ChoiceField(label=_("Mode"), choices=Order.Fulfilment.choices, widget=UnfoldAdminSelectWidget)
-    customer_email = forms.EmailField(
-        label=_("E-mail d'un client existant"), required=False, widget=UnfoldAdminEmailInputWidget,
-        help_text=_("Laissez vide pour un nouveau contact sans compte."),
+    contact_name = forms.CharField(
+        label=_("Nom du client"), max_length=150, required=False, widget=UnfoldAdminTextInputWidget,
+        help_text=_("Vide pour un client qui a déjà commandé ici avec ce numéro : le nom de sa dernière commande."),
     )
-    contact_name = forms.CharField(label=_("Nom du contact"), max_length=150, required=False, widget=UnfoldAdminTextInputWidget)
-    contact_phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False, widget=UnfoldAdminTextInputWidget)
-    contact_email = forms.EmailField(label=_("E-mail du contact"), required=False, widget=UnfoldAdminEmailInputWidget)
+    contact_phone = forms.CharField(
+        label=_("Téléphone du client"), max_length=20, required=False, widget=UnfoldAdminTextInputWidget,
+        help_text=_("Retrouve la dernière commande passée dans cette pizzeria avec ce numéro exact."),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail pour le suivi (facultatif)"), required=False, widget=UnfoldAdminEmailInputWidget
+    )
     line = forms.CharField(
         label=_("Adresse de livraison"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget,
-        help_text=_("Vide pour un client existant : son adresse par défaut."),
+        help_text=_("Vide pour reprendre l'adresse de la dernière livraison de cette pizzeria à ce numéro."),
     )
     postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False, widget=UnfoldAdminTextInputWidget)
     city = forms.CharField(label=_("Ville"), max_length=100, required=False, widget=UnfoldAdminTextInputWidget)
@@ -107,7 +114,9 @@ class StaffOrderForm(forms.Form):
         return [(self[f"product_{i}"], self[f"quantity_{i}"]) for i in range(self.LINE_COUNT)]
 
     def clean(self):
-        from account.models import User
+        """Lines, and the caller: found only by phone number among this pizzeria's own orders
+        (order.selectors.previous_phone_order, issue 13 M5); `previous` is that order or None."""
+        from order.selectors import previous_phone_order
 
         data = super().clean()
         lines = []
@@ -119,12 +128,19 @@ class StaffOrderForm(forms.Form):
             raise ValidationError(_("Ajoutez au moins un produit."))
         data["lines"] = lines
         data["customer"] = None
-        email = (data.get("customer_email") or "").strip().lower()
-        if email:
-            customer = User.objects.filter(email__iexact=email).first()
-            if customer is None:
-                self.add_error("customer_email", _("Aucun client n'a cet e-mail : saisissez un nouveau contact."))
-            data["customer"] = customer
-        elif not (data.get("contact_name") or "").strip():
-            self.add_error("contact_name", _("Indiquez un client existant ou le nom du contact."))
+        data["previous"] = None
+        phone = (data.get("contact_phone") or "").strip()
+        if phone and data.get("pizzeria") is not None:
+            data["previous"] = previous_phone_order(pizzeria=data["pizzeria"], phone=phone)
+        previous = data["previous"]
+        if previous is not None:
+            # The account that ordered here under this number, so that the order shows in its
+            # "Mes commandes"; its name as the shop knew it. Nothing else of the account.
+            data["customer"] = previous.customer
+            if not (data.get("contact_name") or "").strip():
+                data["contact_name"] = previous.customer_name or (
+                    previous.customer.get_full_name() if previous.customer_id else ""
+                )
+        if not (data.get("contact_name") or "").strip():
+            self.add_error("contact_name", _("Indiquez le nom du client."))
         return data

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from order import payments
 from order.models import Order, OrderLine
-from order.services import cancel_order, place_order
+from order.services import cancel_order, check_order_total, place_order
 from order.workflow import TransitionNotAllowed, find_transition
 
 MAX_QUANTITY = 20
@@ -130,8 +130,12 @@ def check_changeable(order, by):
 def plan_line_change(*, order, quantities):
     """A LineChange from {product_id: quantity} typed by the customer (0 removes a line).
 
-    Lines already ordered keep their price; added products take today's selling price. Every
-    problem is reported at once as a ValidationError in French."""
+    Prices are the server's at the moment of the change (issue 13 L3, docs/order-workflow.md):
+    a line kept or lowered keeps the price it was ordered at; a line raised or added is rung
+    again at today's selling price, the whole line, as a till re-enters a line whose quantity
+    changes (one line per product on the ticket, the kitchen's screen and the receipt). A
+    product off the menu can be lowered or removed, not raised. Every problem is reported at
+    once as a ValidationError in French."""
     from pizzeria.selectors import product_availability
     from product.models import Product
 
@@ -158,10 +162,15 @@ def plan_line_change(*, order, quantities):
     for pid, quantity in sorted(wanted.items()):
         product = products.get(pid)
         line = current.get(pid)
+        extra = quantity - (line.quantity if line else 0)
         if product is None or (line is None and not product.is_active):
             errors.append(_("Un des produits demandés n'est pas à la carte."))
             continue
-        extra = quantity - (line.quantity if line else 0)
+        if extra > 0 and not product.is_active:
+            errors.append(
+                _("%(product)s n'est plus à la carte : vous pouvez en retirer, pas en ajouter.") % {"product": product.name}
+            )
+            continue
         makeable = availability[pid].makeable
         if extra > 0 and makeable is not None and makeable < quantity:
             errors.append(
@@ -169,11 +178,14 @@ def plan_line_change(*, order, quantities):
                 % {"product": product.name, "count": makeable}
             )
             continue
-        price = line.unit_price if line else product.selling_price
+        # `products` was read just now: today's price, not one the browser or the session held.
+        price = line.unit_price if line is not None and extra <= 0 else product.selling_price
         lines.append((pid, quantity, payments.to_cents(price)))
     if errors:
         raise ValidationError(errors)
-    return LineChange(lines=tuple(lines))
+    change = LineChange(lines=tuple(lines))
+    check_order_total(change.new_total)  # the new total must fit its column like a new order's
+    return change
 
 
 def apply_line_change(*, order, change):

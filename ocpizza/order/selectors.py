@@ -1,5 +1,9 @@
-"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4) and the shop stock page (F-ADM-1)."""
-from django.db.models import Prefetch, Q
+"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4), the shop stock page (F-ADM-1) and
+the phone-order form's customer lookup (issue 13 M5)."""
+import re
+
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Replace
 
 from account.roles import is_head_office, pizzerias_of
 from order.models import Order, OrderLine
@@ -85,3 +89,47 @@ def stock_overview(*, pizzeria):
     products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
     availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
     return stocks, [(product, availability[product.pk]) for product in products]
+
+
+# --- phone orders: who is calling (issue 13 M5) ----------------------------------------------
+
+
+def phone_variants(phone):
+    """The ways one French number is written once spaces, dots and dashes are gone:
+    "06 11 22 33 44", "06.11.22.33.44" and "+33 6 11 22 33 44" give the same variants."""
+    digits = re.sub(r"[\s.\-()/]", "", phone or "")
+    if digits.startswith("0033"):
+        digits = "+33" + digits[4:]
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        return []
+    if digits.startswith("+33") and len(digits) == 12:
+        return [digits, "0" + digits[3:]]
+    if digits.startswith("0") and len(digits) == 10:
+        return [digits, "+33" + digits[1:]]
+    return [digits]
+
+
+def previous_phone_order(*, pizzeria, phone, delivered=False):
+    """The latest order placed *in this pizzeria* under this exact phone number, or None
+    (with delivered=True, the latest one delivered to an address: where to deliver again).
+
+    The only lookup staff have when typing a phone order: it shows them what their shop's order
+    list already shows (its own orders), never a customer's account, address book or e-mail, and
+    never another shop's orders. Nothing is looked up by e-mail, so no answer tells whether an
+    e-mail has an account."""
+    variants = phone_variants(phone)
+    if not variants:
+        return None
+    compact = F("customer_phone")
+    for separator in (" ", ".", "-", "(", ")", "/"):
+        compact = Replace(compact, Value(separator), Value(""))
+    orders = Order.objects.filter(pizzeria=pizzeria).exclude(customer_phone="")
+    if delivered:
+        orders = orders.filter(fulfilment=Order.Fulfilment.DELIVERY).exclude(delivery_line="")
+    return (
+        orders
+        .annotate(compact_phone=compact)
+        .filter(compact_phone__in=variants)
+        .order_by("-created_at", "-pk")
+        .first()
+    )

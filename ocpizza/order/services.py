@@ -38,6 +38,27 @@ __all__ = [
 ]
 
 MAX_LINE_QUANTITY = 50
+CENT = Decimal("0.01")
+# Cash the driver may take above the total and give back as change: a 200 € note for a small
+# order is plausible, 2 950 € for a 29,50 € order is a typo (issue 13 M4, docs/order-workflow.md).
+CASH_CHANGE_MARGIN = Decimal("500.00")
+
+
+def money_ceiling(model, field_name):
+    """The largest amount a DecimalField's column holds (9 digits, 2 decimals: 9 999 999,99)."""
+    field = model._meta.get_field(field_name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(1).scaleb(-field.decimal_places)
+
+
+def check_order_total(total):
+    """ValidationError in French when an order total would not fit its column (any database)."""
+    ceiling = money_ceiling(Order, "total")
+    if total > ceiling:
+        raise ValidationError(
+            _("Le total de la commande (%(total)s €) dépasse le maximum accepté (%(max)s €) : réduisez les quantités.")
+            % {"total": payments.euros(total), "max": payments.euros(ceiling)}
+        )
+    return total
 
 
 class InsufficientStock(Exception):
@@ -224,7 +245,9 @@ def place_order(
         order.status = Order.Status.TO_PREPARE
         order.payment_status = Order.PaymentStatus.TO_PAY_ON_DELIVERY
         order.confirmed_at = now
-    order.total = sum((product.selling_price * quantity for product, quantity in merged.values()), Decimal("0"))
+    order.total = check_order_total(
+        sum((product.selling_price * quantity for product, quantity in merged.values()), Decimal("0"))
+    )
     order.full_clean()
     order.save()
     OrderLine.objects.bulk_create(
@@ -389,26 +412,49 @@ def take_order(order: Order, *, by) -> Order:
 
 
 def _parse_collection(order, collected, method):
+    """The amount the driver or the counter typed, checked against the order (issue 13 M4).
+
+    Cash: at least the total and at most the total + CASH_CHANGE_MARGIN (the change given back);
+    card: exactly the total. Euros and cents only. The bounds are checked before any arithmetic
+    that a huge exponent could break, and keep the value inside its column on every database."""
     if method not in Order.CollectionMethod.values:
         raise ValidationError({"collected_method": _("Choisissez comment le client a payé : espèces ou carte.")})
     if collected in (None, ""):
         raise ValidationError({"collected_amount": _("Indiquez le montant encaissé.")})
+    text = str(collected).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     try:
-        amount = Decimal(str(collected).replace(",", ".").strip())
+        amount = Decimal(text)
     except ArithmeticError:
         raise ValidationError({"collected_amount": _("Le montant encaissé doit être un nombre, par exemple 23,50.")})
     if not amount.is_finite() or amount < 0:
         raise ValidationError({"collected_amount": _("Le montant encaissé doit être un nombre positif.")})
-    amount = amount.quantize(Decimal("0.01"))
+    if method == Order.CollectionMethod.CARD:
+        ceiling = order.total
+    else:
+        ceiling = min(order.total + CASH_CHANGE_MARGIN, money_ceiling(Order, "collected_amount"))
+    if amount > ceiling:
+        if method == Order.CollectionMethod.CARD:
+            message = _("Par carte, le montant encaissé est exactement le total (%(total)s €).") % {"total": payments.euros(order.total)}
+        else:
+            message = _(
+                "Montant encaissé trop élevé : au plus %(max)s € en espèces pour une commande de %(total)s € "
+                "(monnaie rendue jusqu'à %(margin)s €). Vérifiez le montant saisi."
+            ) % {"max": payments.euros(ceiling), "total": payments.euros(order.total), "margin": payments.euros(CASH_CHANGE_MARGIN)}
+        raise ValidationError({"collected_amount": message})
+    if amount != amount.quantize(CENT):
+        raise ValidationError(
+            {"collected_amount": _("Le montant encaissé se compte en euros et centimes (deux décimales au plus), par exemple 23,50.")}
+        )
+    amount = amount.quantize(CENT)
     if amount < order.total:
         raise ValidationError(
             {
                 "collected_amount": _("Montant encaissé (%(amount)s €) inférieur au total de la commande (%(total)s €).")
-                % {"amount": amount, "total": order.total}
+                % {"amount": payments.euros(amount), "total": payments.euros(order.total)}
             }
         )
     if method == Order.CollectionMethod.CARD and amount != order.total:
-        raise ValidationError({"collected_amount": _("Par carte, le montant encaissé est exactement le total (%(total)s €).") % {"total": order.total}})
+        raise ValidationError({"collected_amount": _("Par carte, le montant encaissé est exactement le total (%(total)s €).") % {"total": payments.euros(order.total)}})
     return amount
 
 

@@ -45,17 +45,20 @@ def order_timeline(order):
 
 
 def orderable_products(order):
-    """[(product, unit price)] the customer may have in a change of `order`: its current lines
-    (at the price ordered) and the pizzeria's active products it can make now (today's price)."""
+    """[(product, price ordered, today's price)] the customer may have in a change of `order`:
+    its current lines and the pizzeria's active products it can make now (price ordered None).
+
+    Both prices are shown because a line kept or lowered keeps its price and a line raised is
+    re-priced at today's (order.checkout.plan_line_change, issue 13 L3)."""
     from pizzeria.selectors import product_availability
     from product.models import Product
 
     lines = {line.product_id: line for line in order.lines.select_related("product")}
     products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
     availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products])
-    rows = [(line.product, line.unit_price) for line in lines.values()]
+    rows = [(line.product, line.unit_price, line.product.selling_price) for line in lines.values()]
     rows += [
-        (product, product.selling_price)
+        (product, None, product.selling_price)
         for product in products
         if product.pk not in lines and availability[product.pk].is_available
     ]

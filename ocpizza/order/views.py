@@ -367,7 +367,7 @@ def change(request, number):
         return redirect("order:detail", number=order.number)
     if request.method == "POST":
         # Only the quantities come from the browser; prices are the server's (order.checkout).
-        posted = {product.pk: request.POST.get(f"qty-{product.pk}", "0") for product, _price in products}
+        posted = {product.pk: request.POST.get(f"qty-{product.pk}", "0") for product, _ordered, _today in products}
         try:
             outcome = change_order(order=order, quantities=posted, by=request.user)
         except ChangeNotAllowed as exc:
@@ -398,7 +398,7 @@ def change(request, number):
             )
             return redirect("order:pay", number=order.number)
         quantities = {int(pid): value for pid, value in posted.items()}
-    rows = [(product, quantities.get(product.pk, 0), price) for product, price in products]
+    rows = [(product, quantities.get(product.pk, 0), ordered, today) for product, ordered, today in products]
     return render(request, "order/change.html", {"order": order, "rows": rows, "errors": errors})
 
 
