@@ -94,7 +94,8 @@ MODEL_VIEWS = {
     "product.product": ("product", ["... .oo .oo o", "... ... ... o", "... .rr .rr o", "... .oo .oo o", "... ... ... o"]),
     "product.recipeline": ("recipe_line", ["... .oo .oo o", "... ... ... o", "... .rr .rr o", "... .oo .oo o", "... ... ... o"]),
     # Reminders are the kitchens' notes on the shared menu.
-    "product.reminder": ("reminder", ["... .oo .oo o", "... .oo .oo o", "... .oo .oo o", "... .oo .oo o", "... .oo .oo o"]),
+    # Every kitchen reads them; the author, a manager of the author's shop and head office edit them.
+    "product.reminder": ("reminder", ["... .oo .oo o", "... .oo .oo o", "... .oo .rr o", "... .oo .oo o", "... .oo ... o"]),
     # Orders are created by place_order and never deleted; moved by the workflow buttons.
     "order.order": ("order_to_prepare", ["... ooo ooo o", "... ... ... .", "... ooo ... o", "... ooo ... o", "... ... ... ."]),
     # Money records: read-only for everyone.
