@@ -118,3 +118,23 @@ def test_user_autocomplete_of_the_membership_form_offers_only_manageable_staff(d
     assert demo_users["pizzaiolo"].pk in offered and people["new_hire"].pk in offered
     for who in ("customer", "head_office", "superuser", "elsewhere", "colleague"):
         assert people[who].pk not in offered, who
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("is_staff", [True, False])
+def test_head_office_creates_an_account_with_its_role_only_for_staff(demo_users, shops, client_for, is_staff):
+    client = client_for(demo_users["head_office"])
+    url = reverse("admin:account_user_add")
+    page = client.get(url)
+    data = admin_form_data(page, email="recrue@ocpizza.fr", first_name="Nina", last_name="Roux",
+                           is_staff="on" if is_staff else None)
+    inline = next(i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is StaffMembership)
+    data.update({f"{inline.prefix}-TOTAL_FORMS": 1, f"{inline.prefix}-0-pizzeria": shops["bastille"].pk,
+                 f"{inline.prefix}-0-role": "pizzaiolo"})
+    response = client.post(url, data)
+    if is_staff:
+        assert response.status_code == 302
+        assert User.objects.get(email="recrue@ocpizza.fr").memberships.get().role == "pizzaiolo"
+    else:
+        assert response.status_code == 200
+        assert not User.objects.filter(email="recrue@ocpizza.fr").exists()

@@ -49,12 +49,18 @@ class StaffMembershipForm(forms.ModelForm):
             refusal = membership_refusal(actor, original, "change")
             if refusal:
                 raise ValidationError(refusal)
-        user = data.get("user") if "user" in self.fields else self.instance.user
-        pizzeria = data.get("pizzeria") if "pizzeria" in self.fields else self.instance.pizzeria
+        # On an inline the parent is the user or the pizzeria (not saved yet on its add page).
+        instance = self.instance
+        user = data.get("user") if "user" in self.fields else (instance.user if instance.user_id else None)
+        pizzeria = data.get("pizzeria") if "pizzeria" in self.fields else (instance.pizzeria if instance.pizzeria_id else None)
         action = "change" if self.instance.pk else "add"
         if pizzeria is not None and not has_shop_perm(actor, f"pizzeria.{action}_staffmembership", pizzeria):
             self.add_error("pizzeria" if "pizzeria" in self.fields else None, SHOP_REFUSED)
-        if user is not None and not may_manage_staff(actor, user):
+        if user is not None and user.pk is None:
+            # the account created on this very page (the user add page, head office's): a staff one
+            if not user.is_staff or user.is_superuser:
+                self.add_error(None, USER_REFUSED)
+        elif user is not None and not may_manage_staff(actor, user):
             self.add_error("user" if "user" in self.fields else None, USER_REFUSED)
         return data
 
