@@ -35,3 +35,17 @@ def admin_form_data(response, **changes):
         else:
             data[key] = value
     return data
+
+
+def snapshot(instance):
+    """Every stored value of `instance` (columns and many-to-many ids), read fresh from the database."""
+    fresh = type(instance)._default_manager.get(pk=instance.pk)
+    # last_login moves with every test login, updated_at with any save (even of an unchanged
+    # form): neither is data anyone edits
+    values = {
+        f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields
+        if f.attname != "last_login" and not getattr(f, "auto_now", False)
+    }
+    for field in fresh._meta.many_to_many:
+        values[field.name] = sorted(getattr(fresh, field.name).values_list("pk", flat=True))
+    return values

@@ -8,8 +8,9 @@ from unfold.forms import AdminPasswordChangeForm
 
 from account.forms import StaffChangeForm, StaffCreationForm
 from account.models import Address, User
-from account.roles import is_head_office, pizzerias_of
+from account.roles import is_head_office, manageable_staff, may_touch_user, pizzerias_of, pizzerias_with_perm
 from account.services import send_set_password_email
+from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet
 from pizzeria.admin_mixins import BusinessAdmin, HeadOfficeWriteMixin
 from pizzeria.models import StaffMembership
 
@@ -27,10 +28,21 @@ class AddressInline(TabularInline):
     fields = ["label", "line", "postcode", "city", "is_default"]
 
 
-class MembershipInline(TabularInline):
+class MembershipInline(ActorFormMixin, TabularInline):
+    """The user's roles. Written by head office (the page saves for head office only), with the
+    same checks on submit as the membership form; others read the roles of the shops they see."""
+
     model = StaffMembership
+    form = StaffMembershipForm
+    formset = StaffMembershipFormSet
     extra = 0
     fields = ["pizzeria", "role"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_head_office(request.user):
+            return queryset
+        return queryset.filter(pizzeria__in=pizzerias_with_perm(request.user, "pizzeria.view_staffmembership"))
 
 
 @admin.register(User)
@@ -62,6 +74,37 @@ class UserAdmin(HeadOfficeWriteMixin, DjangoUserAdmin, BusinessAdmin):
         # A manager sees the staff of their own shops (to staff them), and themselves.
         shops = pizzerias_of(request.user, "manager")
         return (queryset.filter(memberships__pizzeria__in=shops) | queryset.filter(pk=request.user.pk)).distinct()
+
+    def get_search_results(self, request, queryset, search_term):
+        # The user picker of a membership form (autocomplete) offers the staff the user may
+        # place, and no one else: not the customers, nor other shops' staff (issue 13 M1).
+        match = getattr(request, "resolver_match", None)
+        if (
+            match is not None
+            and match.url_name == "autocomplete"
+            and (request.GET.get("app_label"), request.GET.get("model_name")) == ("pizzeria", "staffmembership")
+        ):
+            queryset = manageable_staff(request.user)
+        return super().get_search_results(request, queryset, search_term)
+
+    # Nobody but a superuser changes a superuser: account, rights, password (issue 13 L5, M1).
+    # The password page (/admin/account/user/<id>/password/) asks has_change_permission too.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_touch_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_touch_user(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser makes a superuser; nobody raises their own rights.
+            fields.append("is_superuser")
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["is_staff", "is_active", "groups"]
+        return list(dict.fromkeys(fields))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -25,7 +25,7 @@ from order import selectors, workflow
 from order.admin_forms import StaffOrderForm, TransitionForm, needs_collection
 from order.models import Order, OrderLine, Payment, WebhookEvent
 from order.services import WORKFLOW_ERRORS, error_message, place_order, record_failed_collection, run_transition
-from pizzeria.admin_mixins import BusinessAdmin, ShopScopedAdminMixin
+from pizzeria.admin_mixins import BusinessAdmin, ShopInlineMixin, ShopScopedAdminMixin
 
 STATUS_COLOURS = {
     Order.Status.AWAITING_CONFIRMATION: "info",
@@ -41,7 +41,8 @@ ACTION_LABELS = {t.action: t.label for t in reversed(workflow.TRANSITIONS)}
 ACTION_LABELS["deliver"] = _("Livrée / remise")
 
 
-class OrderLineInline(TabularInline):
+class OrderLineInline(ShopInlineMixin, TabularInline):
+    parent_shop_path = "pizzeria"
     model = OrderLine
     extra = 0
     fields = ["product_name", "quantity", "unit_price"]
@@ -56,7 +57,8 @@ class OrderLineInline(TabularInline):
         return False
 
 
-class PaymentInline(TabularInline):
+class PaymentInline(ShopInlineMixin, TabularInline):
+    parent_shop_path = "pizzeria"  # a driver in this shop does not read its payments, wherever else he manages
     model = Payment
     extra = 0
     # Every Stripe attempt and refund with its references (issue 7: order.payments).

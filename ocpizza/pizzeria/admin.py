@@ -4,14 +4,15 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
 from account.roles import is_head_office, pizzerias_of
-from pizzeria.admin_mixins import BusinessAdmin, ShopScopedAdminMixin
+from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
+from pizzeria.admin_mixins import BusinessAdmin, ShopInlineMixin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin
 from product.import_admin import SpreadsheetAdminMixin
 
 
-class StockInline(TabularInline):
+class StockInline(ShopInlineMixin, TabularInline):
     model = Stock
     extra = 0
     fields = ["ingredient", "quantity"]
@@ -26,8 +27,12 @@ class StockInline(TabularInline):
         return super().get_queryset(request).select_related("ingredient__unit")
 
 
-class StaffMembershipInline(TabularInline):
+class StaffMembershipInline(ActorFormMixin, ShopInlineMixin, TabularInline):
+    """The staff of the pizzeria whose page it is: managed by whoever is manager of THAT pizzeria."""
+
     model = StaffMembership
+    form = StaffMembershipForm
+    formset = StaffMembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "role"]
@@ -55,13 +60,23 @@ class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(ShopScopedAdminMixin, BusinessAdmin):
+class StaffMembershipAdmin(ActorFormMixin, ShopScopedAdminMixin, BusinessAdmin):
+    form = StaffMembershipForm
     list_display = ["user", "pizzeria", "role"]
     list_filter = ["role", "pizzeria"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "pizzeria__name"]
     list_select_related = ["user", "pizzeria"]
     autocomplete_fields = ["user"]
-    shop_roles = ("manager",)
+
+    # A membership of an account the user may not manage (head office, a superuser, someone
+    # working only elsewhere) is read-only for them, as is one of a shop they do not manage.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or membership_refusal(request.user, obj, "change") is None)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or membership_refusal(request.user, obj, "delete") is None)
 
 
 @admin.register(Stock)

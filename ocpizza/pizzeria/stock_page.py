@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from account.roles import has_role
-from pizzeria.models import StockMovement
-from pizzeria.selectors import pizzerias_for
+from account.roles import has_shop_perm, is_head_office, pizzerias_with_perm
+from pizzeria.models import Pizzeria, StockMovement
 from pizzeria.services import MANUAL_REASONS, MAX_QUANTITY, correct_stock
 
 
@@ -72,13 +71,16 @@ class StockPageAdminMixin:
 
         if not request.user.has_perm("pizzeria.view_stock"):
             raise PermissionDenied
-        shops = list(pizzerias_for(request.user).exclude(status="closed").order_by("name"))
+        # The shops where the user's role THERE reads the stock (a driver in one shop who cooks
+        # in another sees the other's stock only).
+        shops = Pizzeria.objects.all()
+        if not is_head_office(request.user):
+            shops = shops.filter(pk__in=pizzerias_with_perm(request.user, "pizzeria.view_stock", "pizzeria.change_stock"))
+        shops = list(shops.exclude(status="closed").order_by("name"))
         if not shops:
             raise PermissionDenied
         shop = next((s for s in shops if s.slug == request.GET.get("shop")), shops[0])
-        can_correct = request.user.has_perm("pizzeria.add_stockmovement") and has_role(
-            request.user, shop, "manager", "pizzaiolo"
-        )
+        can_correct = has_shop_perm(request.user, "pizzeria.add_stockmovement", shop)
         form = StockCorrectionForm(request.POST or None)
         if request.method == "POST":
             if not can_correct:

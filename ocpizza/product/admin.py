@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
+from account.roles import is_head_office, pizzerias_with_perm
 from pizzeria.admin_mixins import BusinessAdmin, HeadOfficeWriteMixin
 from product.import_admin import SpreadsheetAdminMixin
 from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
@@ -79,3 +80,21 @@ class ReminderAdmin(BusinessAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    # Every kitchen reads every reminder (they sit beside the shared recipes); a reminder is
+    # changed or deleted by its author, by a manager of a shop where the author works, or by
+    # head office (issue 13 L6).
+    def _may_edit(self, request, obj, action):
+        user = request.user
+        if obj is None or is_head_office(user) or obj.author_id == user.pk:
+            return True
+        shops = pizzerias_with_perm(user, f"product.{action}_reminder") & pizzerias_with_perm(
+            user, "pizzeria.change_staffmembership"
+        )
+        return obj.author.memberships.filter(pizzeria__in=shops).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj, "delete")
