@@ -70,3 +70,17 @@ def test_a_superuser_still_grants_superuser(demo_users, superuser, client_for):
     assert client.post(url, admin_form_data(client.get(url), is_superuser="on")).status_code == 302
     manager.refresh_from_db()
     assert manager.is_superuser
+
+
+@pytest.mark.django_db
+def test_head_office_cannot_change_nor_delete_a_superusers_address(demo_users, superuser, client_for):
+    from account.models import Address
+
+    address = Address.objects.create(user=superuser, line="1 rue du Siège", postcode="75001", city="Paris")
+    client = client_for(demo_users["head_office"])
+    url = reverse("admin:account_address_change", args=[address.pk])
+    data = admin_form_data(client_for(superuser).get(url), line="99 rue Pirate")
+    assert client.post(url, data).status_code == 403
+    assert client.post(reverse("admin:account_address_delete", args=[address.pk]), {"post": "yes"}).status_code == 403
+    address.refresh_from_db()
+    assert address.line == "1 rue du Siège"

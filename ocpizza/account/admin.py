@@ -118,3 +118,12 @@ class AddressAdmin(HeadOfficeWriteMixin, BusinessAdmin):
     list_display = ["user", "line", "postcode", "city", "is_default"]
     search_fields = ["user__email", "line", "postcode", "city"]
     list_select_related = ["user"]
+
+    # A superuser's addresses are part of the superuser (issue 13 L5): only a superuser edits them.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_touch_user(request.user, obj.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_touch_user(request.user, obj.user))
