@@ -34,9 +34,10 @@ logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 Mio: a 10 000-line recipe file is ~400 Kio
 MAX_IMPORT_ROWS = 20_000
 
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
+# ...except a plain negative number, which a spreadsheet reads as the number it is.
+_NUMBER_TEXT = re.compile(r"-\d+(?:[.,]\d+)?")
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: the message is French and shown as is."""
@@ -45,21 +46,42 @@ class ImportFileError(Exception):
 # --- cells -----------------------------------------------------------------------------------
 
 
-def neutralise_formula(value):
-    """Prefixes an apostrophe to text a spreadsheet would run as a formula (OWASP CSV injection).
+def _is_formula(text):
+    return text.startswith(FORMULA_PREFIXES) and not _NUMBER_TEXT.fullmatch(text)
 
-    Numbers (Decimal, int) are left alone: a negative number is not a formula.
+
+def neutralise_formula(value):
+    """THE one neutralisation of every export (admin exports of every resource, dashboard tables):
+    text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection).
+
+    Only text is touched: numbers (Decimal, int, float, and "-3,5" written by the decimal widget)
+    stay numbers. Text that already starts with apostrophes in front of a formula ("'=1") gets
+    one more, so that restore_formula_text can always tell our apostrophe from the user's.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _is_formula(value.lstrip("'")):
         return "'" + value
     return value
 
 
 def restore_formula_text(value):
-    """Reverse of neutralise_formula, so that an exported file imports back unchanged."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+    """Exact reverse of neutralise_formula (import side), so that an exported file imports back
+    unchanged: one apostrophe is removed only where neutralise_formula would have added it."""
+    if isinstance(value, str) and value.startswith("'") and _is_formula(value[1:].lstrip("'")):
         return value[1:]
     return value
+
+
+def neutralise_dataset(dataset):
+    """A copy of a tablib Dataset, headers included, with neutralise_formula applied to each cell.
+
+    Called once per export, by the export formats below (FrenchCSV, FrenchXLSX), which every
+    admin export and every dashboard export go through.
+    """
+    headers = [neutralise_formula(h) for h in dataset.headers] if dataset.headers else None
+    safe = tablib.Dataset(headers=headers, title=dataset.title)
+    for row in dataset:
+        safe.append([neutralise_formula(cell) for cell in row])
+    return safe
 
 
 def normalise_header(header):
@@ -163,6 +185,7 @@ class FrenchCSV(base_formats.CSV):
         return _build_dataset(rows)
 
     def export_data(self, dataset, **kwargs):
+        dataset = neutralise_dataset(dataset)
         out = io.StringIO(newline="")
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(dataset.headers)
@@ -192,6 +215,19 @@ class FrenchXLSX(base_formats.XLSX):
         except Exception as error:  # zipfile, XML and openpyxl errors: all mean "not a workbook"
             raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")) from error
         return _build_dataset(rows)
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        # Control characters (a name pasted with a \x01) would make openpyxl refuse the whole file.
+        def printable(cell):
+            return ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell) if isinstance(cell, str) else cell
+
+        dataset = neutralise_dataset(dataset)
+        clean = tablib.Dataset(headers=[printable(h) for h in dataset.headers] if dataset.headers else None, title=dataset.title)
+        for row in dataset:
+            clean.append([printable(cell) for cell in row])
+        return super().export_data(clean, **kwargs)
 
 
 IMPORT_FORMATS = [FrenchCSV, FrenchXLSX]
@@ -547,9 +583,6 @@ class SpreadsheetResource(resources.ModelResource):
         return self._values(instance) == self._original_values
 
     # -- export --------------------------------------------------------------------------------
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
     def get_diff_headers(self):
         return [field.column_name for field in self.get_import_fields()]
