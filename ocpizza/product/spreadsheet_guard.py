@@ -23,7 +23,6 @@ from xml.sax.handler import ContentHandler, feature_namespaces
 
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 Mio: a 10 000-line recipe file is ~400 Kio
@@ -51,7 +50,7 @@ class ImportFileError(Exception):
 
 
 def _mio(size):
-    return number_format(size / (1024 * 1024), 0)
+    return round(size / (1024 * 1024))
 
 
 def _column_index(letters):
@@ -74,14 +73,14 @@ def _too_many_rows(line):
             "Le classeur va jusqu'à la ligne %(line)s : au plus %(max)s lignes sont acceptées "
             "(découpez le fichier, ou supprimez les lignes vides du bas)."
         )
-        % {"line": number_format(line, force_grouping=True), "max": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
+        % {"line": line, "max": MAX_IMPORT_ROWS}
     )
 
 
 def _cell_too_long(line):
     return ImportFileError(
         _("Ligne %(line)s : une cellule dépasse %(max)s caractères.")
-        % {"line": line, "max": number_format(MAX_CELL_CHARS, force_grouping=True)}
+        % {"line": line, "max": MAX_CELL_CHARS}
     )
 
 
@@ -91,7 +90,7 @@ class _PartHandler(ContentHandler):
     def __init__(self):
         super().__init__()
         self.kind = None  # worksheet, sst (shared strings) or other, from the root element
-        self.elements = 0
+        self.elements = 0  # of a part other than the sheet data
         # worksheet
         self.in_sheet_data = False
         self.row = 0
@@ -106,7 +105,6 @@ class _PartHandler(ContentHandler):
 
     def startElementNS(self, name, qname, attrs):
         local = name[1]
-        self.elements += 1
         if self.kind is None:
             self.kind = local if local in ("worksheet", "sst") else "other"
             if self.kind == "sst":
@@ -120,7 +118,13 @@ class _PartHandler(ContentHandler):
                 self.string_chars = 0
                 if self.strings > XLSX_MAX_SHARED_STRINGS:
                     raise self._too_many_strings()
-        elif self.elements > XLSX_MAX_OTHER_ELEMENTS:
+        else:
+            self._count_other()
+
+    def _count_other(self):
+        # styles, relationships, or a sheet's merged cells, hyperlinks...: openpyxl keeps each one
+        self.elements += 1
+        if self.elements > XLSX_MAX_OTHER_ELEMENTS:
             raise ImportFileError(_("Ce classeur contient une partie anormalement grande : il ne peut pas être lu."))
 
     def endElementNS(self, name, qname):
@@ -141,7 +145,7 @@ class _PartHandler(ContentHandler):
             self.total_chars += len(content)
             if self.string_chars > MAX_CELL_CHARS:
                 raise ImportFileError(
-                    _("Une cellule de texte dépasse %(max)s caractères.") % {"max": number_format(MAX_CELL_CHARS, force_grouping=True)}
+                    _("Une cellule de texte dépasse %(max)s caractères.") % {"max": MAX_CELL_CHARS}
                 )
             if self.total_chars > XLSX_MAX_SHARED_CHARS:
                 raise self._too_many_strings()
@@ -177,9 +181,8 @@ class _PartHandler(ContentHandler):
             self.cell_elements += 1
             if self.cell_elements > XLSX_MAX_ELEMENTS_PER_CELL:
                 raise _cell_too_long(self.row)
-        elif not self.in_sheet_data and self.elements > XLSX_MAX_OTHER_ELEMENTS:
-            # merged cells, hyperlinks, conditional formats...: openpyxl keeps each one
-            raise ImportFileError(_("Ce classeur contient une partie anormalement grande : il ne peut pas être lu."))
+        elif not self.in_sheet_data:
+            self._count_other()
 
     def _check_dimension(self, ref):
         last = ref.split(":")[-1]
@@ -195,7 +198,7 @@ class _PartHandler(ContentHandler):
                     "%(rows)s lignes sont acceptées. Enregistrez le fichier depuis votre tableur après avoir "
                     "supprimé les lignes et colonnes vides, ou utilisez le modèle."
                 )
-                % {"ref": ref[:40], "columns": MAX_IMPORT_COLUMNS, "rows": number_format(MAX_IMPORT_ROWS + 1, force_grouping=True)}
+                % {"ref": ref[:40], "columns": MAX_IMPORT_COLUMNS, "rows": MAX_IMPORT_ROWS + 1}
             )
 
     # -- shared strings ----------------------------------------------------------------------------
@@ -210,8 +213,8 @@ class _PartHandler(ContentHandler):
         return ImportFileError(
             _("Le classeur contient trop de textes (plus de %(max)s textes différents ou %(chars)s caractères) : découpez-le.")
             % {
-                "max": number_format(XLSX_MAX_SHARED_STRINGS, force_grouping=True),
-                "chars": number_format(XLSX_MAX_SHARED_CHARS, force_grouping=True),
+                "max": XLSX_MAX_SHARED_STRINGS,
+                "chars": XLSX_MAX_SHARED_CHARS,
             }
         )
 
@@ -233,20 +236,21 @@ def check_xlsx(data):
     if len(members) > XLSX_MAX_MEMBERS:
         raise ImportFileError(_("Ce classeur contient trop de parties (%(count)s) : il ne peut pas être lu.") % {"count": len(members)})
     total = sum(member.file_size for member in members)
-    biggest = max(members, key=lambda member: member.file_size, default=None)
-    if total > XLSX_MAX_TOTAL_BYTES or (biggest is not None and biggest.file_size > XLSX_MAX_MEMBER_BYTES):
+    biggest = max((member.file_size for member in members), default=0)
+    if total > XLSX_MAX_TOTAL_BYTES or biggest > XLSX_MAX_MEMBER_BYTES:
         raise ImportFileError(
             _(
-                "Une fois décompressé, ce classeur ferait %(size)s Mio (au plus %(max)s Mio) : "
-                "il ne peut pas être importé. Découpez-le ou enregistrez-le en CSV."
+                "Une fois décompressé, ce classeur ferait %(size)s Mio, dont %(part)s Mio pour une seule partie "
+                "(au plus %(max)s Mio, et %(max_part)s Mio par partie) : il ne peut pas être importé. "
+                "Découpez-le ou enregistrez-le en CSV."
             )
-            % {"size": _mio(total), "max": _mio(XLSX_MAX_TOTAL_BYTES)}
+            % {"size": _mio(total), "part": _mio(biggest), "max": _mio(XLSX_MAX_TOTAL_BYTES), "max_part": _mio(XLSX_MAX_MEMBER_BYTES)}
         )
     for member in members:
         if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
             raise ImportFileError(
                 _("Ce classeur est anormalement compressé (%(ratio)s fois) : il ne peut pas être importé.")
-                % {"ratio": number_format(member.file_size // max(member.compress_size, 1), force_grouping=True)}
+                % {"ratio": member.file_size // max(member.compress_size, 1)}
             )
     try:
         for member in members:
