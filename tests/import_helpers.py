@@ -99,3 +99,66 @@ def snapshot():
         "movements": StockMovement.objects.count(),
         "history": sum(m.history.count() for m in (Unit, Ingredient, Product, RecipeLine, Stock)),
     }
+
+
+def raw_xlsx(sheet_xml, *, shared_strings=None, extra=None, compresslevel=6):
+    """A minimal workbook written part by part with zipfile, for hostile files that no
+    spreadsheet program would write (issue 13 M2). `sheet_xml`, `shared_strings`: bytes, or
+    an iterable of byte chunks (streamed into the archive: a bomb is never held whole)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+               if shared_strings is not None else "")
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            + (f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>' if shared_strings is not None else "")
+            + "</Relationships>"
+        ),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        for name, content in [("xl/worksheets/sheet1.xml", sheet_xml), ("xl/sharedStrings.xml", shared_strings), *(extra or {}).items()]:
+            if content is None:
+                continue
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in [content] if isinstance(content, bytes) else content:
+                    member.write(chunk)
+    return out.getvalue()
+
+
+SHEET_NS = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def inline_row(line, cells):
+    """One <row> of inline-string / number cells, columns A, B, C..."""
+    out = [f'<row r="{line}">']
+    for index, value in enumerate(cells):
+        ref = f"{chr(65 + index)}{line}"
+        if isinstance(value, (int, float)):
+            out.append(f'<c r="{ref}"><v>{value}</v></c>')
+        else:
+            out.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
+    out.append("</row>")
+    return "".join(out).encode()

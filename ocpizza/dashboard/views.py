@@ -15,11 +15,10 @@ from dashboard import selectors, tables
 from dashboard.forms import DashboardFilterForm
 from order.models import Order
 from pizzeria.models import Pizzeria
+from product.imports import FrenchCSV, FrenchXLSX
 
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# The same formats as the admin's spreadsheet exports: one writer, one formula neutralisation (M3).
+EXPORT_FORMATS = {"csv": FrenchCSV, "xlsx": FrenchXLSX}
 
 
 def build_dashboard(request):
@@ -211,13 +210,12 @@ def export(request, table, fmt):
         chosen = data["tables"][table]
     except KeyError:
         raise Http404 from None
-    if fmt == "csv":
-        # The BOM lets Excel read the accents; ";" is what a French Excel expects.
-        content = "\ufeff" + chosen.dataset().export("csv", delimiter=";")
-    else:
-        content = chosen.dataset().export("xlsx")
+    # CSV: ";" and a BOM, which a French Excel opens with a double click. Both formats
+    # neutralise text that a spreadsheet would run as a formula (shop, staff, product names).
+    file_format = EXPORT_FORMATS[fmt]()
+    content = file_format.export_data(chosen.dataset())
     period = data["period"]
     filename = f"ocpizza-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+    response = HttpResponse(content, content_type=file_format.get_content_type())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -210,6 +210,20 @@ STORAGES = {
     },
 }
 
+# --- Spreadsheet imports (django-import-export, F-ADM-7) -----------------------
+# The file a preview validated waits for its confirmation in a private folder shared by every
+# Gunicorn worker (never MEDIA_ROOT, which Nginx serves); the confirmation names it by a signed
+# token bound to the user (product.import_admin), never by a path.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": env.path("IMPORT_TMP_ROOT", default=REPO_DIR / "var" / "imports"),
+        "directory_permissions_mode": 0o700,
+        "file_permissions_mode": 0o600,
+    },
+}
+
 # --- E-mail -------------------------------------------------------------------
 # Production has no default SMTP server: receipts and password resets must go somewhere the
 # operator chose (ocpizza.E008 says so at deploy time). "localhost" is accepted when set on

@@ -33,7 +33,7 @@ class StockCountResource(SpreadsheetResource):
     quantite_comptee = Field(
         attribute="quantity",
         column_name="quantite_comptee",
-        widget=FrenchDecimalWidget(max_digits=12, decimal_places=3),
+        widget=FrenchDecimalWidget(max_digits=12, decimal_places=3, required=True),
     )
     unite = Field(attribute="ingredient__unit__symbol", column_name="unite", readonly=True)
 

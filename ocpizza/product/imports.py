@@ -21,7 +21,8 @@ from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, transaction
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -29,37 +30,61 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 
+from product.spreadsheet_guard import (  # noqa: F401 (ImportFileError and the caps are used by the admin too)
+    MAX_CELL_CHARS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_COLUMNS,
+    MAX_IMPORT_ROWS,
+    ImportFileError,
+    check_xlsx,
+)
+
 logger = logging.getLogger(__name__)
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 Mio: a 10 000-line recipe file is ~400 Kio
-MAX_IMPORT_ROWS = 20_000
-
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: the message is French and shown as is."""
-
+# ...except a plain negative number, which a spreadsheet reads as the number it is.
+_NUMBER_TEXT = re.compile(r"-\d+(?:[.,]\d+)?")
 
 # --- cells -----------------------------------------------------------------------------------
 
 
-def neutralise_formula(value):
-    """Prefixes an apostrophe to text a spreadsheet would run as a formula (OWASP CSV injection).
+def _is_formula(text):
+    return text.startswith(FORMULA_PREFIXES) and not _NUMBER_TEXT.fullmatch(text)
 
-    Numbers (Decimal, int) are left alone: a negative number is not a formula.
+
+def neutralise_formula(value):
+    """THE one neutralisation of every export (admin exports of every resource, dashboard tables):
+    text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection).
+
+    Only text is touched: numbers (Decimal, int, float, and "-3,5" written by the decimal widget)
+    stay numbers. Text that already starts with apostrophes in front of a formula ("'=1") gets
+    one more, so that restore_formula_text can always tell our apostrophe from the user's.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _is_formula(value.lstrip("'")):
         return "'" + value
     return value
 
 
 def restore_formula_text(value):
-    """Reverse of neutralise_formula, so that an exported file imports back unchanged."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+    """Exact reverse of neutralise_formula (import side), so that an exported file imports back
+    unchanged: one apostrophe is removed only where neutralise_formula would have added it."""
+    if isinstance(value, str) and value.startswith("'") and _is_formula(value[1:].lstrip("'")):
         return value[1:]
     return value
+
+
+def neutralise_dataset(dataset):
+    """A copy of a tablib Dataset, headers included, with neutralise_formula applied to each cell.
+
+    Called once per export, by the export formats below (FrenchCSV, FrenchXLSX), which every
+    admin export and every dashboard export go through.
+    """
+    headers = [neutralise_formula(h) for h in dataset.headers] if dataset.headers else None
+    safe = tablib.Dataset(headers=headers, title=dataset.title)
+    for row in dataset:
+        safe.append([neutralise_formula(cell) for cell in row])
+    return safe
 
 
 def normalise_header(header):
@@ -93,9 +118,42 @@ def _check_size(data):
         )
 
 
+def _collect_rows(rows):
+    """Reads the rows of a file one by one under the caps (lines, columns, cell length), so that
+    a hostile file is refused before it is held in memory. Blank lines are kept only when a
+    filled line follows (line numbers stay those of the spreadsheet); trailing ones are dropped."""
+    kept = []
+    blank_run = 0
+    for line, row in enumerate(rows, start=1):
+        filled = False
+        for position, cell in enumerate(row):
+            if is_blank(cell):
+                continue
+            filled = True
+            if position >= MAX_IMPORT_COLUMNS:
+                raise ImportFileError(
+                    _("Ligne %(line)s : plus de %(max)s colonnes remplies.") % {"line": line, "max": MAX_IMPORT_COLUMNS}
+                )
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise ImportFileError(
+                    _("Ligne %(line)s : une cellule dépasse %(max)s caractères.") % {"line": line, "max": MAX_CELL_CHARS}
+                )
+        if not filled:
+            blank_run += 1
+            continue
+        if line > MAX_IMPORT_ROWS + 1:
+            raise ImportFileError(
+                _("Le fichier contient plus de %(max)s lignes : découpez-le en plusieurs fichiers.") % {"max": MAX_IMPORT_ROWS}
+            )
+        kept.extend([] for _blank in range(blank_run))
+        blank_run = 0
+        kept.append(list(row[:MAX_IMPORT_COLUMNS]))
+    return kept
+
+
 def _build_dataset(rows):
-    """Dataset from a list of rows (first = headers), rectangular, blank trailing lines dropped."""
-    rows = [list(row) for row in rows]
+    """Dataset from rows read by _collect_rows (first = headers), rectangular."""
+    rows = _collect_rows(rows)
     while rows and all(is_blank(cell) for cell in rows[-1]):
         rows.pop()
     if not rows or all(is_blank(cell) for cell in rows[0]):
@@ -156,13 +214,18 @@ class FrenchCSV(base_formats.CSV):
             ) from error
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            return _build_dataset(reader)
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ImportFileError(
+                    _("Ligne %(line)s : une cellule dépasse %(max)s caractères.") % {"line": reader.line_num, "max": MAX_CELL_CHARS}
+                ) from error
             raise ImportFileError(_("Fichier CSV illisible : %(error)s.") % {"error": error}) from error
-        return _build_dataset(rows)
 
     def export_data(self, dataset, **kwargs):
+        dataset = neutralise_dataset(dataset)
         out = io.StringIO(newline="")
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(dataset.headers)
@@ -172,26 +235,41 @@ class FrenchCSV(base_formats.CSV):
 
 
 class FrenchXLSX(base_formats.XLSX):
-    """XLSX, first sheet; unreadable or oversized workbooks are refused with a French message."""
+    """XLSX, active sheet; unreadable, oversized or hostile workbooks are refused with a French
+    message before openpyxl builds anything (spreadsheet_guard.check_xlsx)."""
 
     def create_dataset(self, in_stream):
         from openpyxl import load_workbook
 
         _check_size(in_stream)
+        check_xlsx(in_stream)
         try:
             book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-            sheet = book.active
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(row)
-                if len(rows) > MAX_IMPORT_ROWS + 1:
-                    break
-            book.close()
+            try:
+                sheet = book.active
+                # The declared dimension was checked, but openpyxl would pad every row to it:
+                # rows are read as they are in the file.
+                sheet.reset_dimensions()
+                return _build_dataset(sheet.iter_rows(values_only=True))
+            finally:
+                book.close()
         except ImportFileError:
             raise
         except Exception as error:  # zipfile, XML and openpyxl errors: all mean "not a workbook"
             raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")) from error
-        return _build_dataset(rows)
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        # Control characters (a name pasted with a \x01) would make openpyxl refuse the whole file.
+        def printable(cell):
+            return ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell) if isinstance(cell, str) else cell
+
+        dataset = neutralise_dataset(dataset)
+        clean = tablib.Dataset(headers=[printable(h) for h in dataset.headers] if dataset.headers else None, title=dataset.title)
+        for row in dataset:
+            clean.append([printable(cell) for cell in row])
+        return super().export_data(clean, **kwargs)
 
 
 IMPORT_FORMATS = [FrenchCSV, FrenchXLSX]
@@ -203,8 +281,9 @@ IMPORT_FORMATS = [FrenchCSV, FrenchXLSX]
 class FrenchDecimalWidget(widgets.Widget):
     """Decimal written "12,5", "12.5", "1 234,5" or as a spreadsheet number; bounded like the column."""
 
-    def __init__(self, *, max_digits, decimal_places, minimum=Decimal("0"), strictly_positive=False):
+    def __init__(self, *, max_digits, decimal_places, minimum=Decimal("0"), strictly_positive=False, required=False):
         super().__init__(coerce_to_string=True)
+        self.required = required
         self.max_digits = max_digits
         self.decimal_places = decimal_places
         self.minimum = minimum
@@ -212,6 +291,8 @@ class FrenchDecimalWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
+            if self.required:
+                raise ValueError(_("Cette cellule est obligatoire."))
             return None
         if isinstance(value, bool):
             raise ValueError(_("« %(value)s » n'est pas un nombre.") % {"value": value})
@@ -519,6 +600,47 @@ class SpreadsheetResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty optional cell never writes NULL into a NOT NULL column (issue 13: MariaDB's
+        # "1048 Column cannot be null", with no line number): the column keeps its current value,
+        # or the model's default on creation (the defaults docs/imports.md lists); a column with
+        # no default is then a French error on this line.
+        column = self._model_column(field)
+        if column is not None and field.column_name in row and field.clean(row, **kwargs) is None:
+            if not instance._state.adding:
+                return
+            if not column.has_default():
+                raise ValueError(_("Cette cellule est obligatoire."))
+            setattr(instance, column.attname, column.get_default())
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _model_column(self, field):
+        """The NOT NULL model column a field writes to directly, else None."""
+        if field.readonly or not field.attribute or "__" in field.attribute:
+            return None
+        try:
+            column = self._meta.model._meta.get_field(field.attribute)
+        except FieldDoesNotExist:
+            return None
+        return None if column.null or column.is_relation else column
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Last line of defence: whatever the checks above missed, a refusal by the database is
+        # a French error on this line (with the others), never a file-level error that hides
+        # them. The savepoint keeps the import's transaction usable after the refusal. (Bulk
+        # resources only queue the instance here.)
+        if self._meta.use_bulk:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        try:
+            with transaction.atomic():
+                super().save_instance(instance, is_create, row, **kwargs)
+        except DatabaseError as error:
+            logger.warning("Spreadsheet import: the database refused a line: %s", error)
+            raise ValidationError(
+                {NON_FIELD_ERRORS: [_("Ligne refusée par la base de données : vérifiez que chaque valeur est complète et dans les limites.")]}
+            ) from error
+
     def validate_row(self, instance, row, **kwargs):
         """Checks across cells, raising ValidationError({column: message}). Subclasses extend."""
 
@@ -547,9 +669,6 @@ class SpreadsheetResource(resources.ModelResource):
         return self._values(instance) == self._original_values
 
     # -- export --------------------------------------------------------------------------------
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
     def get_diff_headers(self):
         return [field.column_name for field in self.get_import_fields()]

@@ -108,7 +108,7 @@ class ProductResource(SpreadsheetResource):
     nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=100, required=True))
     categorie = Field(attribute="category", column_name="categorie", widget=ChoiceWidget(Product.Category))
     description = Field(attribute="description", column_name="description", widget=TextWidget())
-    prix = Field(attribute="price", column_name="prix", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2))
+    prix = Field(attribute="price", column_name="prix", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2, required=True))
     prix_remise = Field(
         attribute="discount_price", column_name="prix_remise", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2)
     )
@@ -134,12 +134,6 @@ class ProductResource(SpreadsheetResource):
 
     def instance_key(self, row):
         return natural(row.get("identifiant") or "") or None
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        # A blank optional cell keeps the model default on creation (category, on the menu).
-        if field.column_name in ("categorie", "a_la_carte") and field.column_name in row and field.clean(row) is None:
-            return
-        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def validate_row(self, instance, row, **kwargs):
         errors = {}
@@ -181,7 +175,7 @@ class RecipeLineResource(SpreadsheetResource):
     quantite = Field(
         attribute="quantity",
         column_name="quantite",
-        widget=FrenchDecimalWidget(max_digits=10, decimal_places=3, strictly_positive=True),
+        widget=FrenchDecimalWidget(max_digits=10, decimal_places=3, strictly_positive=True, required=True),
     )
     unite = Field(attribute="ingredient__unit__symbol", column_name="unite", readonly=True)
 
@@ -233,6 +227,11 @@ class RecipeLineResource(SpreadsheetResource):
         super().before_import(dataset, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            # Nothing will be kept: writing the valid lines could only add a database error
+            # that would hide the lines' own errors.
+            self.create_instances.clear()
+            return
         if self.create_instances:
             try:
                 bulk_create_with_history(self.create_instances, RecipeLine, batch_size=batch_size, default_user=self.user)
@@ -242,6 +241,9 @@ class RecipeLineResource(SpreadsheetResource):
                 self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self.update_instances.clear()
+            return
         if self.update_instances:
             try:
                 bulk_update_with_history(
