@@ -12,6 +12,8 @@ from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ocpizza import dev_defaults
+
 # Django's MySQL backend imports MySQLdb; PyMySQL stands in for it (O-1).
 pymysql.install_as_MySQLdb()
 
@@ -28,7 +30,7 @@ IS_PRODUCTION = APP_ENV == "production"
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=dev_defaults.DEV_SECRET_KEY)
 else:
     # No default: a production server must not start with a guessable key.
     SECRET_KEY = env.str("SECRET_KEY")
@@ -196,9 +198,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Stripe (F-ORD-4) -----------------------------------------------------------
 # In development, tests and the demo, STRIPE_API_BASE points at localstripe and
 # Stripe.js is loaded from it; production leaves both empty and uses real keys.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_ocpizza_local")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_ocpizza_local")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_ocpizza_local")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=dev_defaults.DEV_STRIPE_SECRET_KEY)
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default=dev_defaults.DEV_STRIPE_PUBLISHABLE_KEY)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=dev_defaults.DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="" if IS_PRODUCTION else "http://localhost:8420")
 STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL",
