@@ -1,6 +1,7 @@
 """Two submits of the same checkout at the same instant, and the same Stripe event delivered twice
 at once, on MariaDB/MySQL with real threads (row locks and the unique indexes do the work)."""
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -65,7 +66,8 @@ def test_same_event_delivered_at_once_is_processed_once(client, settings, stripe
     localstripe_authenticate(stripe_local, result.payment.intent_id, result.client_secret)
     intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id).to_dict()
     body, header = signed_event(
-        {"id": "evt_twice_at_once", "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}},
+        {"id": "evt_twice_at_once", "object": "event", "type": "payment_intent.succeeded", "created": int(time.time()),
+         "data": {"object": intent}},
         settings.STRIPE_WEBHOOK_SECRET,
     )
 

@@ -134,7 +134,9 @@ def test_card_payment_endpoint_charges_the_server_amount(customer_client, shops,
     number = checkout_number(customer_client)
     customer_client.post("/commande/", {"number": number, "fulfilment": "pickup", "payment_method": "card_online"})
     page = customer_client.get(f"/commande/{number}/paiement/")
-    assert page.status_code == 200 and "seti_" in page.content.decode()
+    assert page.status_code == 200 and f"/commande/{number}/paiement/nouvelle-carte/" in page.content.decode()
+    # The page asks for its SetupIntent by POST once shown (a page view never calls Stripe).
+    assert "seti_" in customer_client.post(f"/commande/{number}/paiement/nouvelle-carte/").json()["client_secret"]
 
     declined = customer_client.post(
         f"/commande/{number}/paiement/carte/",

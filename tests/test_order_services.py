@@ -39,6 +39,15 @@ def ledger_matches(shop):
         assert stock.quantity == total, stock
 
 
+def record_card_payment(order):
+    """What order.payments records when Stripe says a card attempt for the whole total succeeded."""
+    from order import payments
+
+    Payment.objects.create(order=order, kind=Payment.Kind.CHARGE, provider=Payment.Provider.STRIPE,
+                           status=Payment.Status.SUCCEEDED, amount=order.total, intent_id=f"pi_test_{order.pk}")
+    payments.refresh_payment_totals(order)
+
+
 def web_order(shop, customer, *lines, payment_method="on_delivery", fulfilment="delivery"):
     return place_order(
         pizzeria=shop,
@@ -66,6 +75,9 @@ def test_place_order_prices_server_side_and_routes_by_payment(shops, demo_users)
     card = web_order(shops["bastille"], customer, ("reine", 1), payment_method="card_online")
     assert card.status == Order.Status.AWAITING_CONFIRMATION
     assert card.payment_status == Order.PaymentStatus.AWAITING_PAYMENT
+    with pytest.raises(TransitionNotAllowed, match="pas payée"):
+        confirm_order(card)  # the invariant: no card order reaches the kitchen unpaid
+    record_card_payment(card)
     confirm_order(card)
     card.refresh_from_db()
     assert card.status == Order.Status.TO_PREPARE and card.confirmed_at
@@ -250,9 +262,8 @@ def test_mail_failure_does_not_undo_transition(shops, demo_users, settings, djan
 def test_paid_online_order_is_delivered_without_collection_unpaid_one_is_not(shops, demo_users):
     shop, driver = shops["bastille"], demo_users["driver"]
     paid = web_order(shop, demo_users["customer"], ("margherita", 1), payment_method="card_online")
+    record_card_payment(paid)
     confirm_order(paid)
-    # What order.payments records when Stripe says paid.
-    Order.objects.filter(pk=paid.pk).update(payment_status=Order.PaymentStatus.PAID, amount_paid=paid.total)
     paid.refresh_from_db()
     accept_order(paid, by=demo_users["pizzaiolo"])
     finish_order(paid, by=demo_users["pizzaiolo"])

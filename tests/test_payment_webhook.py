@@ -1,6 +1,7 @@
 """Stripe webhook: verified signature, each event once, late and out-of-order events,
 unknown or cancelled orders flagged (F-ORD-4)."""
 import copy
+import time
 import uuid
 
 import pytest
@@ -16,7 +17,10 @@ URL = "/paiement/webhook/"
 
 def event_for(intent, event_type):
     data = intent.to_dict() if hasattr(intent, "to_dict") else copy.deepcopy(intent)
-    return {"id": f"evt_{uuid.uuid4().hex[:16]}", "object": "event", "type": event_type, "data": {"object": data}}
+    return {
+        "id": f"evt_{uuid.uuid4().hex[:16]}", "object": "event", "type": event_type, "created": int(time.time()),
+        "data": {"object": data},
+    }
 
 
 def post_event(client, payload, secret=None):
@@ -79,7 +83,9 @@ def test_same_event_twice_counts_once(client, waiting_3ds):
 
 
 @pytest.mark.django_db
-def test_failed_then_succeeded_ends_paid_and_a_late_failed_changes_nothing(client, waiting_3ds):
+def test_events_in_any_order_converge_on_what_stripe_says(client, waiting_3ds):
+    """The handler asks Stripe: a `payment_failed` that arrives for an intent that succeeded
+    (late, out of order, or made up) cannot undo the payment."""
     order, payment, intent = waiting_3ds
     failed = event_for(intent, "payment_intent.payment_failed")
     failed["data"]["object"]["status"] = "requires_payment_method"
@@ -88,21 +94,36 @@ def test_failed_then_succeeded_ends_paid_and_a_late_failed_changes_nothing(clien
 
     assert post_event(client, failed).status_code == 200
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.FAILED
-    assert post_event(client, succeeded).status_code == 200
-    payment.refresh_from_db()
     order.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
-    assert order.payment_status == Order.PaymentStatus.PAID
-    assert order.status == Order.Status.TO_PREPARE
-
+    assert order.payment_status == Order.PaymentStatus.PAID and order.status == Order.Status.TO_PREPARE
+    assert post_event(client, succeeded).status_code == 200
     late_failed = event_for(failed["data"]["object"], "payment_intent.payment_failed")
     assert post_event(client, late_failed).status_code == 200
     payment.refresh_from_db()
     order.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert order.payment_status == Order.PaymentStatus.PAID
-    assert "ignoré" in WebhookEvent.objects.get(event_id=late_failed["id"]).note
+    assert order.history.filter(status=Order.Status.TO_PREPARE).count() == 1
+
+
+@pytest.mark.django_db
+def test_failed_attempt_then_retry_and_a_late_failed_event_changes_nothing(client, stripe_local, shops, demo_users):
+    order = card_order(shops, demo_users["customer"])
+    first = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4000002500003155"))
+    localstripe_authenticate(stripe_local, first.payment.intent_id, first.client_secret, success=False)
+    failed_intent = payments.get_client().v1.payment_intents.retrieve(first.payment.intent_id)
+    assert post_event(client, event_for(failed_intent, "payment_intent.payment_failed")).status_code == 200
+    first.payment.refresh_from_db()
+    assert first.payment.status == Payment.Status.FAILED
+    assert "3-D Secure" in first.payment.failure_message
+
+    retry = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4242424242424242"))
+    assert retry.succeeded
+    assert post_event(client, event_for(failed_intent, "payment_intent.payment_failed")).status_code == 200
+    order.refresh_from_db()
+    assert order.status == Order.Status.TO_PREPARE and order.payment_status == Order.PaymentStatus.PAID
+    assert order.amount_paid == order.total
 
 
 @pytest.mark.django_db
@@ -111,6 +132,7 @@ def test_event_for_an_unknown_order_is_recorded_and_flagged(client, stripe_local
         "id": "evt_unknown_order",
         "object": "event",
         "type": "payment_intent.succeeded",
+        "created": int(time.time()),
         "data": {"object": {"id": "pi_nobodyknows", "object": "payment_intent", "status": "succeeded",
                             "amount": 1200, "metadata": {"order": "999999", "payment": "999999"}}},
     }
@@ -121,24 +143,59 @@ def test_event_for_an_unknown_order_is_recorded_and_flagged(client, stripe_local
 
 
 @pytest.mark.django_db
-def test_payment_for_a_cancelled_order_is_flagged_for_refund(client, waiting_3ds, demo_users):
+def test_payment_that_succeeds_while_the_order_is_cancelled_is_refunded_at_once(waiting_3ds, demo_users):
+    """The 3-D Secure was completed at Stripe but we did not know yet when the order was
+    cancelled: cancelling re-reads the attempt, records it and refunds it."""
     from order.services import cancel_order
 
     order, payment, intent = waiting_3ds
     cancel_order(order, by=demo_users["customer"], reason="test")
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert order.payment_status == Order.PaymentStatus.REFUNDED
+    assert payments.net_received(order) == 0
+    refunds = payments.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data
+    assert [r.amount for r in refunds] == [intent.amount]
+
+
+@pytest.mark.django_db
+def test_late_success_for_a_cancelled_order_is_refunded_automatically_and_flagged(
+    client, stripe_local, shops, demo_users, settings
+):
+    """Stripe could not be reached when the order was cancelled (the attempt stayed open); the
+    customer then completed 3-D Secure: the webhook refunds that money at once and flags it."""
+    from order.services import cancel_order
+
+    order = card_order(shops, demo_users["customer"])
+    result = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4000002500003155"))
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: the cancel cannot reach Stripe
+    cancel_order(order, by=demo_users["customer"], reason="test")
+    settings.STRIPE_API_BASE = stripe_local
+    localstripe_authenticate(stripe_local, result.payment.intent_id, result.client_secret, success=True)
+    intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
     payload = event_for(intent, "payment_intent.succeeded")
+
     assert post_event(client, payload).status_code == 200
+
     event = WebhookEvent.objects.get(event_id=payload["id"])
     order.refresh_from_db()
     assert event.flagged and event.order == order
-    assert "rembourser" in event.note
+    assert "Annulée" in event.note and "remboursés automatiquement" in event.note
     assert order.status == Order.Status.CANCELLED  # never back to the kitchen
-    assert order.payment_status == Order.PaymentStatus.PAID  # money held: the flag says refund it
+    assert order.payment_status == Order.PaymentStatus.REFUNDED
+    refund = order.payments.get(kind=Payment.Kind.REFUND)
+    assert refund.status == Payment.Status.SUCCEEDED and refund.amount == order.total
+    assert [r.amount for r in payments.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data] == [
+        payments.to_cents(order.total)
+    ]
+    assert "remboursés automatiquement" in order.payments.get(kind=Payment.Kind.CHARGE).failure_message
 
 
 @pytest.mark.django_db
 def test_other_event_types_are_stored_not_flagged(client, stripe_local):
-    payload = {"id": "evt_customer", "object": "event", "type": "customer.created", "data": {"object": {"id": "cus_1", "object": "customer"}}}
+    payload = {"id": "evt_customer", "object": "event", "type": "customer.created", "created": int(time.time()), "data": {"object": {"id": "cus_1", "object": "customer"}}}
     assert post_event(client, payload).status_code == 200
     event = WebhookEvent.objects.get(event_id="evt_customer")
     assert not event.flagged and event.processed_at

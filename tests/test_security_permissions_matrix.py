@@ -233,6 +233,7 @@ URLS = {
     "order:confirmation": Row(".o. ... ... . ..", kwargs=number("order_to_prepare")),
     "order:detail": Row(".o. ... ... . ..", kwargs=number("order_to_prepare")),
     "order:status": Row(".o. ... ... . ..", kwargs=number("order_to_prepare")),
+    "order:recheck": Row(".*. ... ... . ..", method="POST", kwargs=number("order_card")),
     "order:change": Row(".o. ... ... . ..", kwargs=number("order_to_prepare")),
     "order:cancel": Row(
         ".a. ... ... . ..", method="POST", kwargs=number("order_to_prepare"), data=lambda w: {"reason": "Erreur"},

@@ -49,9 +49,9 @@ def money(value):
 
 def revenue_q(prefix=""):
     """Orders that count as revenue; `prefix` leads to the Order ("order__" from a line)."""
-    counted = Q(**{f"{prefix}status": Order.Status.DELIVERED}) | Q(
-        **{f"{prefix}payment_status__in": [Order.PaymentStatus.PAID, Order.PaymentStatus.PARTLY_REFUNDED]}
-    )
+    # "Paid" is what order.payments sets when the money received covers the total; a partly
+    # refunded order that is not delivered no longer covers it (issue 13 C2): not revenue.
+    counted = Q(**{f"{prefix}status": Order.Status.DELIVERED}) | Q(**{f"{prefix}payment_status": Order.PaymentStatus.PAID})
     return counted & ~Q(**{f"{prefix}status__in": [Order.Status.CANCELLED, Order.Status.REFUSED]})
 
 

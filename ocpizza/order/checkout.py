@@ -13,7 +13,11 @@ order.payments (Stripe). Rules:
   transaction as the cancellation (a refused refund cancels nothing).
 - Changing a paid order: a lower total is refunded the difference at once; a higher total is
   applied only once the extra amount is paid by card (the change travels in the
-  PaymentIntent's metadata, so the webhook can apply it even if the browser is gone).
+  PaymentIntent's metadata, so the webhook can apply it even if the browser is gone). The change
+  carries the fingerprint of the lines it was computed for: if the order changed meanwhile, the
+  paid extra is refunded instead of applied.
+- Every change and cancellation first cancels the card attempts still open, so that nothing
+  paid for an earlier version of the order can succeed afterwards.
 """
 from dataclasses import dataclass
 from decimal import Decimal
@@ -91,9 +95,11 @@ def place_web_order(
 
 @dataclass(frozen=True)
 class LineChange:
-    """The order's new lines: ((product_id, quantity, unit_price_cents), ...) and the new total."""
+    """The order's new lines: ((product_id, quantity, unit_price_cents), ...) and the new total,
+    and `base`, the fingerprint (payments.lines_fingerprint) of the order it was computed for."""
 
     lines: tuple
+    base: str = ""
 
     @property
     def new_total(self):
@@ -101,17 +107,20 @@ class LineChange:
 
     def encode(self):
         # Short enough for Stripe metadata (500 characters) for any realistic order.
-        return ",".join(f"{pid}:{quantity}:{price}" for pid, quantity, price in self.lines)
+        return self.base + ";" + ",".join(f"{pid}:{quantity}:{price}" for pid, quantity, price in self.lines)
 
     @classmethod
     def decode(cls, text):
+        base, separator, body = (text or "").rpartition(";")
+        if not separator:
+            raise ValueError("change without the order it was computed for")
         lines = []
-        for part in (text or "").split(","):
+        for part in body.split(","):
             pid, quantity, price = part.split(":")
             lines.append((int(pid), int(quantity), int(price)))
         if not lines:
             raise ValueError("empty change")
-        return cls(lines=tuple(lines))
+        return cls(lines=tuple(lines), base=base)
 
 
 def check_changeable(order, by):
@@ -183,7 +192,7 @@ def plan_line_change(*, order, quantities):
         lines.append((pid, quantity, payments.to_cents(price)))
     if errors:
         raise ValidationError(errors)
-    change = LineChange(lines=tuple(lines))
+    change = LineChange(lines=tuple(lines), base=payments.lines_fingerprint(order))
     check_order_total(change.new_total)  # the new total must fit its column like a new order's
     return change
 
@@ -228,15 +237,21 @@ class ChangeOutcome:
 def change_order(*, order, quantities, by):
     """The customer changes the lines of an order the kitchen has not accepted.
 
-    Unpaid orders (pay on delivery, or card not yet paid) change at once. A paid card order
-    with a lower total is refunded the difference through Stripe and changes at once; with a
-    higher total nothing changes yet: the outcome says how much to pay (`extra_due`) and the
-    `change` to pay for with order.payments.start_card_payment(change=...)."""
+    Open card attempts are cancelled first (one that has just succeeded is recorded before the
+    change is computed). Unpaid orders (pay on delivery, or card not yet paid) change at once.
+    A paid card order with a lower total is refunded the difference through Stripe and changes
+    at once; with a higher total nothing changes yet: the outcome says how much to pay
+    (`extra_due`) and the `change` to pay for with order.payments.start_card_payment(change=...)."""
     locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
     check_changeable(locked, by)
+    card = locked.payment_method == Order.PaymentMethod.CARD_ONLINE
+    if card:
+        payments.cancel_open_intents(locked)
+        locked.refresh_from_db()
+        check_changeable(locked, by)
     change = plan_line_change(order=locked, quantities=quantities)
-    paid = payments.net_paid(locked)
-    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE and paid > 0:
+    paid = payments.net_received(locked) if card else Decimal("0.00")
+    if card and paid > 0:
         difference = change.new_total - paid
         if difference > 0:
             return ChangeOutcome(applied=False, extra_due=difference, change=change)
@@ -245,11 +260,8 @@ def change_order(*, order, quantities, by):
         payments.refresh_payment_totals(locked)
         _copy_back(locked, order)
         return ChangeOutcome(applied=True, refunded=sum((r.amount for r in refunds), Decimal("0.00")))
-    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        # An attempt for the old amount must not be able to succeed after the change.
-        payments.cancel_open_intents(locked)
     apply_line_change(order=locked, change=change)
-    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+    if card:
         payments.refresh_payment_totals(locked)
     _copy_back(locked, order)
     return ChangeOutcome(applied=True)
@@ -269,8 +281,11 @@ def cancel_by_customer(*, order, by, reason=""):
     in full through Stripe first (PaymentError, and nothing cancelled, if Stripe refuses)."""
     locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
     check_changeable(locked, by)
-    payments.cancel_open_intents(locked)
-    paid = payments.net_paid(locked)
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+        payments.cancel_open_intents(locked)
+        locked.refresh_from_db()
+        check_changeable(locked, by)
+    paid = payments.net_received(locked)
     refunds = []
     if paid > 0:
         refunds = payments.refund_order(

@@ -15,11 +15,21 @@ The flow works against real Stripe and against localstripe (development, demo, t
 4. When an order is fully paid it is confirmed (`order.services.confirm_order`), which sends it
    to the kitchen; refunds go through `refund_order`.
 
+The invariant (docs/payments.md): a card order reaches the kitchen, the driver or the counter
+only when the net money received for it (succeeded charges − succeeded refunds, in EUR, from the
+Payment rows) covers its total: `covers_total`, checked by order.workflow.find_transition for
+every transition row marked `needs_payment`. Any change or refund first cancels the open
+attempts; a success that arrives late and is no longer owed (stale change, cancelled order,
+amount already paid) is refunded at once and flagged.
+
 Stripe API version: pinned to STRIPE_API_VERSION (the operations manual's 2020-08-27) on every
 call, whatever the library's default; see docs/payments.md.
 """
+import hashlib
 import json
 import logging
+import re
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,6 +42,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocpizza import dev_defaults
 from order.models import Order, Payment, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -65,6 +76,14 @@ class PaymentError(Exception):
 
 class InvalidWebhook(Exception):
     """Unsigned, badly signed or unreadable webhook call: answered 400, nothing stored."""
+
+
+class WebhookMisconfigured(Exception):
+    """Production runs with a missing or development Stripe secret: the webhook refuses to work."""
+
+
+class WebhookRetry(Exception):
+    """Stripe could not be asked about the event: answered 503 (nothing stored), Stripe resends it."""
 
 
 def decline_message(code):
@@ -130,19 +149,36 @@ def _get(obj, key, default=None):
 # --- amounts -----------------------------------------------------------------------------
 
 
-def net_paid(order):
-    """What the customer has paid online and not been refunded."""
-    return order.amount_paid - order.amount_refunded
+def net_received(order):
+    """Net money received for `order`: succeeded charges − succeeded refunds, in the order's
+    currency (EUR), read from its Payment rows (the truth; amount_paid / amount_refunded on the
+    order are only a summary for lists)."""
+    totals = Payment.objects.filter(order_id=order.pk, status=Payment.Status.SUCCEEDED, currency=CURRENCY).aggregate(
+        charged=Sum("amount", filter=Q(kind=Payment.Kind.CHARGE)),
+        refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)),
+    )
+    return ((totals["charged"] or Decimal("0")) - (totals["refunded"] or Decimal("0"))).quantize(CENT)
+
+
+net_paid = net_received  # the name docs and callers used before issue 13
+
+
+def covers_total(order):
+    """The payment invariant: the money received for `order` (net of refunds) covers its total.
+
+    A card order moves to the kitchen, the driver or the counter only when this is true: the
+    transitions marked `needs_payment` in order.workflow check it under the order's row lock."""
+    return net_received(order) >= order.total > 0
 
 
 def amount_due(order):
-    return max(order.total - net_paid(order), Decimal("0.00"))
+    return max(order.total - net_received(order), Decimal("0.00"))
 
 
 def refresh_payment_totals(order):
     """Recompute amount_paid, amount_refunded and payment_status of a card order from its
     Payment rows (the rows are the truth; the fields are a summary for lists and statistics)."""
-    rows = order.payments.filter(status=Payment.Status.SUCCEEDED)
+    rows = order.payments.filter(status=Payment.Status.SUCCEEDED, currency=CURRENCY)
     paid = rows.filter(kind=Payment.Kind.CHARGE).aggregate(s=Sum("amount"))["s"] or Decimal("0")
     refunded = rows.filter(kind=Payment.Kind.REFUND).aggregate(s=Sum("amount"))["s"] or Decimal("0")
     order.amount_paid, order.amount_refunded = paid, refunded
@@ -151,14 +187,13 @@ def refresh_payment_totals(order):
         status = order.payment_status
     elif paid and refunded >= paid:
         status = PS.REFUNDED
-    elif paid and paid - refunded >= order.total and order.status not in (Order.Status.CANCELLED, Order.Status.REFUSED):
-        # Covers the total: paid, even after a change refunded part of it (the driver and
-        # the counter only look for PAID before handing the order over).
+    elif paid - refunded >= order.total > 0 and order.status not in (Order.Status.CANCELLED, Order.Status.REFUSED):
+        # Covers the total (the invariant): paid, even after a change refunded part of it.
         status = PS.PAID
     elif refunded:
-        status = PS.PARTLY_REFUNDED
+        status = PS.PARTLY_REFUNDED  # never "paid": the driver and the counter must not hand it over
     elif paid and paid >= order.total:
-        status = PS.PAID  # e.g. money received for a cancelled order, flagged for a refund
+        status = PS.PAID  # money held for a cancelled order whose refund failed: flagged for staff
     else:
         last = order.payments.filter(kind=Payment.Kind.CHARGE).order_by("-created_at", "-pk").first()
         status = PS.FAILED if last is not None and last.status == Payment.Status.FAILED else PS.AWAITING_PAYMENT
@@ -170,7 +205,15 @@ def refresh_payment_totals(order):
 
 
 def is_fully_paid(order):
-    return order.payment_method == Order.PaymentMethod.CARD_ONLINE and net_paid(order) >= order.total > 0
+    return order.payment_method == Order.PaymentMethod.CARD_ONLINE and covers_total(order)
+
+
+def lines_fingerprint(order):
+    """A short digest of the order's lines and total: a change records the one it was computed
+    for, and is applied only if the order still has it (a stale change is refunded instead)."""
+    parts = sorted(f"{line.product_id}:{line.quantity}:{to_cents(line.unit_price)}" for line in order.lines.all())
+    text = ",".join(parts) + f"|{to_cents(order.total)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # --- paying ------------------------------------------------------------------------------
@@ -226,7 +269,11 @@ def start_card_payment(*, order, payment_method_id, change=None, by=None):
             if amount <= 0:
                 raise PaymentError(_("La commande %(number)s est déjà payée.") % {"number": order.number})
         else:
-            amount = change.new_total - net_paid(order)
+            if change.base != lines_fingerprint(order):
+                raise PaymentError(
+                    _("Votre commande a changé depuis cette modification : recommencez la modification.")
+                )
+            amount = change.new_total - net_received(order)
             if amount <= 0:
                 raise PaymentError(_("Cette modification ne demande pas de paiement supplémentaire."))
         key = f"ocpizza-{order.number}-{payment_method_id}-{to_cents(amount)}"
@@ -365,28 +412,46 @@ class Applied:
 
 
 def apply_intent(intent, *, event_id=None):
-    """Record what a PaymentIntent (from the API or a webhook payload) says about its attempt.
+    """Record what Stripe's API says about a PaymentIntent of ours, and settle its order.
 
-    Rules, so that late, repeated and out-of-order news converge:
+    `intent` must come from Stripe's API (the webhook retrieves it by id: an event's payload is
+    never trusted). Rules, so that late, repeated and out-of-order news converge:
+    - the attempt is the Payment row with this intent id (metadata only finds a row whose
+      creation answer was lost); amount and currency must be the row's, else nothing moves, the
+      mismatch is recorded, flagged and logged at ERROR;
     - a succeeded or canceled attempt never changes again (a `payment_failed` that arrives
       after `succeeded` is noted and ignored; a `succeeded` after `failed` wins);
-    - the first time an attempt succeeds the order's totals are recomputed, a paid change
-      is applied, a fully paid order awaiting payment goes to the kitchen, and a receipt is sent;
-    - an intent for no known order, or money received for a cancelled order, is flagged.
+    - the first time an attempt succeeds: a paid change is applied if the order is still the one
+      it was computed for; whatever the order no longer owes (stale change, cancelled or refused
+      order, paid twice) is refunded at once from this attempt and flagged; an order whose
+      payments now cover its total and that awaits payment goes to the kitchen; a receipt is sent.
     """
     if hasattr(intent, "to_dict"):
-        intent = intent.to_dict()  # StripeObject from the API; webhooks give plain dicts
+        intent = intent.to_dict()
     intent_id = _get(intent, "id", "")
-    metadata = dict(_get(intent, "metadata", {}) or {})
+    metadata = _get(intent, "metadata", {})
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
     new_status = INTENT_STATUS.get(_get(intent, "status", ""), Payment.Status.PENDING)
     with transaction.atomic():
         payment = _find_payment(intent_id, metadata)
         if payment is None:
+            logger.error("Stripe PaymentIntent %s matches no payment of ours", intent_id)
             return Applied(payment=None, order=None, note=_("Paiement inconnu : aucune commande ne correspond."), flagged=True)
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.get(pk=payment.pk)
         if event_id and event_id not in payment.event_ids:
             payment.event_ids = [*payment.event_ids, event_id]
+        mismatch = _mismatch(payment, intent)
+        if mismatch:
+            logger.error(
+                "Stripe PaymentIntent %s does not match payment %s of order %s: %s",
+                intent_id, payment.pk, order.number, mismatch,
+            )
+            note = _("Refusé : %(reason)s. Rien n'est marqué payé.") % {"reason": mismatch}
+            if payment.status not in FINAL_PAYMENT_STATUSES:
+                payment.failure_message = str(note)[:255]
+            payment.save()
+            return Applied(payment=payment, order=order, note=note, flagged=True)
         if not payment.intent_id:
             payment.intent_id = intent_id
         note, flagged = "", False
@@ -404,72 +469,128 @@ def apply_intent(intent, *, event_id=None):
             elif new_status == Payment.Status.SUCCEEDED:
                 payment.failure_message = ""
         payment.save()
-
-        if became_succeeded and order.status in (Order.Status.CANCELLED, Order.Status.REFUSED):
-            note = _("Paiement reçu pour une commande « %(status)s » : à rembourser.") % {
-                "status": order.get_status_display()
-            }
-            flagged = True
-            refresh_payment_totals(order)
-        elif became_succeeded:
-            change = metadata.get("change")
-            if change:
-                note = _apply_paid_change(order, change)
-                flagged = bool(note)
-            refresh_payment_totals(order)
-            if order.status == Order.Status.AWAITING_CONFIRMATION and is_fully_paid(order):
-                from order.services import confirm_order
-
-                confirm_order(order, by=None)
+        if became_succeeded:
+            note, flagged = _settle_success(order, payment, metadata)
             transaction.on_commit(lambda pk=payment.pk: send_payment_receipt(pk))
         else:
             refresh_payment_totals(order)
     return Applied(payment=payment, order=order, note=note, flagged=flagged)
 
 
+def _mismatch(payment, intent):
+    """Why a PaymentIntent from Stripe is not the attempt `payment` (French), or ""."""
+    currency = str(_get(intent, "currency", "")).lower()
+    if currency != CURRENCY or currency != payment.currency.lower():
+        return _("devise %(got)s au lieu de %(expected)s") % {"got": currency.upper() or "?", "expected": payment.currency.upper()}
+    amount = _get(intent, "amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount != to_cents(payment.amount):
+        return _("montant de %(got)s centimes au lieu de %(expected)s") % {"got": amount, "expected": to_cents(payment.amount)}
+    metadata = _get(intent, "metadata", {}) or {}
+    if str(_get(metadata, "order", "")) != str(payment.order_id):
+        return _("le PaymentIntent ne désigne pas cette commande")
+    return ""
+
+
 def _find_payment(intent_id, metadata):
+    """The attempt a PaymentIntent belongs to: the row holding its id; metadata only points at
+    a row whose intent id is still unknown (its creation answer was lost)."""
+    if not isinstance(intent_id, str) or not intent_id:
+        return None
+    payment = Payment.objects.filter(intent_id=intent_id, kind=Payment.Kind.CHARGE).first()
+    if payment is not None:
+        return payment
     payment_pk = str(metadata.get("payment", ""))
     if payment_pk.isdigit():
-        payment = Payment.objects.filter(pk=int(payment_pk), kind=Payment.Kind.CHARGE).first()
-        if payment is not None and payment.intent_id in ("", intent_id):
-            return payment
-    if intent_id:
-        return Payment.objects.filter(intent_id=intent_id, kind=Payment.Kind.CHARGE).first()
+        return Payment.objects.filter(
+            pk=int(payment_pk), kind=Payment.Kind.CHARGE, provider=Payment.Provider.STRIPE, intent_id=""
+        ).first()
     return None
 
 
+def _settle_success(order, payment, metadata):
+    """After `payment` succeeded (order row locked): apply its change if still valid, refund what
+    is no longer owed, confirm a now fully paid order. Returns (note, flagged)."""
+    notes = []
+    cancelled = order.status in (Order.Status.CANCELLED, Order.Status.REFUSED)
+    if cancelled:
+        notes.append(
+            _("Paiement reçu pour une commande « %(status)s »") % {"status": order.get_status_display()}
+        )
+    elif metadata.get("change"):
+        reason = _apply_paid_change(order, metadata["change"])
+        if reason:
+            notes.append(_("Supplément payé mais modification non appliquée (%(reason)s)") % {"reason": reason})
+    refresh_payment_totals(order)
+    owed = Decimal("0.00") if cancelled else order.total
+    excess = min(net_received(order) - owed, payment.amount)
+    if excess > 0:
+        if not notes:
+            notes.append(_("Paiement reçu alors que la commande était déjà payée"))
+        notes.append(_refund_excess(order, payment, excess, reason="; ".join(str(n) for n in notes)))
+    if order.status == Order.Status.AWAITING_CONFIRMATION and is_fully_paid(order):
+        from order.services import confirm_order
+
+        confirm_order(order, by=None)
+    if not notes:
+        return "", False
+    note = " — ".join(str(n) for n in notes)
+    logger.warning("Order %s, payment %s: %s", order.number, payment.pk, note)
+    Payment.objects.filter(pk=payment.pk).update(failure_message=note[:255])
+    payment.failure_message = note[:255]
+    return note, True
+
+
+def _refund_excess(order, payment, amount, *, reason):
+    """Refund `amount` of `payment` at once (a savepoint: if Stripe refuses, the success stays
+    recorded and the flag asks staff to refund). Returns the note to show."""
+    try:
+        with transaction.atomic():
+            refund_order(order=order, amount=amount, reason=reason, payment=payment)
+    except PaymentError as exc:
+        logger.error("Automatic refund of %s for order %s failed: %s", amount, order.number, exc.message)
+        refresh_payment_totals(order)
+        return _("remboursement automatique de %(amount)s € impossible : à rembourser") % {"amount": euros(amount)}
+    return _("%(amount)s € remboursés automatiquement") % {"amount": euros(amount)}
+
+
 def _apply_paid_change(order, encoded):
-    """Apply the line change a paid extra amount was for; returns a note when it cannot be."""
+    """Apply the line change a paid extra amount was for; returns why it cannot be ("" if done)."""
     from order.checkout import ChangeNotAllowed, LineChange, apply_line_change
 
     try:
-        apply_line_change(order=order, change=LineChange.decode(encoded))
+        change = LineChange.decode(encoded)
+        if change.base != lines_fingerprint(order):
+            raise ChangeNotAllowed(_("la commande a changé depuis"))
+        if net_received(order) < change.new_total:
+            raise ChangeNotAllowed(_("le montant reçu ne couvre pas le nouveau total"))
+        apply_line_change(order=order, change=change)
     except (ChangeNotAllowed, ValueError) as exc:
         logger.warning("Paid change for order %s not applied: %s", order.number, exc)
-        return _("Supplément payé mais modification non appliquée (%(reason)s) : à rembourser.") % {"reason": exc}
+        return str(exc)
     return ""
 
 
 # --- refunds -----------------------------------------------------------------------------
 
 
-def refund_order(*, order, amount, by=None, reason=""):
+def refund_order(*, order, amount, by=None, reason="", payment=None):
     """Refund `amount` of what the customer paid by card, through Stripe, newest payments first.
 
     Call inside the caller's transaction holding the order row lock. Each refund is a Payment
     row of kind REFUND (written before the Stripe call, with its idempotency key). Raises
     PaymentError when Stripe refuses or cannot be reached (the caller's transaction then rolls
-    back: the order is not cancelled or changed)."""
+    back: the order is not cancelled or changed). With `payment`, only that charge is refunded."""
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         return []
     refunds = []
     remaining = amount
-    charges = list(
-        order.payments.filter(kind=Payment.Kind.CHARGE, status=Payment.Status.SUCCEEDED, provider=Payment.Provider.STRIPE)
-        .exclude(intent_id="")
-        .order_by("-created_at", "-pk")
-    )
+    charges = order.payments.filter(
+        kind=Payment.Kind.CHARGE, status=Payment.Status.SUCCEEDED, provider=Payment.Provider.STRIPE
+    ).exclude(intent_id="")
+    if payment is not None:
+        charges = charges.filter(pk=payment.pk)
+    charges = list(charges.order_by("-created_at", "-pk"))
     for charge in charges:
         already = (
             order.payments.filter(kind=Payment.Kind.REFUND, intent_id=charge.intent_id)
@@ -522,16 +643,24 @@ def refund_order(*, order, amount, by=None, reason=""):
 
 
 def cancel_open_intents(order):
-    """Cancel attempts still waiting for 3-D Secure, so that a cancelled order cannot be paid."""
-    for payment in order.payments.filter(kind=Payment.Kind.CHARGE, status__in=OPEN_PAYMENT_STATUSES).exclude(intent_id=""):
+    """Cancel the attempts still open (waiting for 3-D Secure...) before any change, refund or
+    cancellation, so that none of them can succeed for an order that is no longer the same.
+
+    One that cannot be cancelled has just succeeded or failed: it is re-read and recorded now
+    (apply_intent settles it: applied if still valid, refunded if no longer owed). One that
+    Stripe cannot tell about stays open; its webhook will settle it the same way."""
+    open_payments = order.payments.filter(kind=Payment.Kind.CHARGE, status__in=OPEN_PAYMENT_STATUSES).exclude(intent_id="")
+    for payment in list(open_payments):
         try:
             intent = get_client().v1.payment_intents.cancel(payment.intent_id)
         except stripe.StripeError:
-            # Already succeeded or failed meanwhile: its webhook will tell, and flag it if paid.
-            logger.info("PaymentIntent %s could not be cancelled", payment.intent_id, exc_info=True)
-            continue
-        payment.status = INTENT_STATUS.get(intent.status, payment.status)
-        payment.save()
+            logger.info("PaymentIntent %s could not be cancelled; re-reading it", payment.intent_id, exc_info=True)
+            try:
+                intent = _retrieve_intent(payment.intent_id)
+            except stripe.StripeError:
+                logger.warning("PaymentIntent %s could not be re-read", payment.intent_id, exc_info=True)
+                continue
+        apply_intent(intent)
 
 
 # --- webhook -----------------------------------------------------------------------------
@@ -545,33 +674,86 @@ PAYMENT_INTENT_EVENTS = (
 )
 
 
+# How far ahead of our clock an event's `created` may be (Stripe's signature tolerance covers
+# the header's timestamp; this refuses events dated in the future, replayed or made up).
+WEBHOOK_CLOCK_SKEW = 300
+# Stripe's events nest about ten levels deep; anything much deeper is not from Stripe (and
+# 100 000 levels would overflow the parser or the database's JSON check).
+MAX_WEBHOOK_DEPTH = 32
+INTENT_ID = re.compile(r"pi_[A-Za-z0-9_]{1,200}")
+
+
 def _not_json(constant):
     raise ValueError(f"{constant} is not JSON")
+
+
+def _depth(value, limit):
+    """Nesting depth of a parsed JSON value, without recursion; stops counting past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def webhook_configuration_problem():
+    """Why the webhook must not work in this environment ("" when it may): in production, a
+    missing or development Stripe secret (anybody could sign events with the public one)."""
+    if getattr(settings, "APP_ENV", "") != "production":
+        return ""
+    problems = []
+    if settings.STRIPE_WEBHOOK_SECRET in ("", None, dev_defaults.DEV_STRIPE_WEBHOOK_SECRET):
+        problems.append("STRIPE_WEBHOOK_SECRET")
+    if settings.STRIPE_SECRET_KEY in ("", None, dev_defaults.DEV_STRIPE_SECRET_KEY):
+        problems.append("STRIPE_SECRET_KEY")
+    if problems:
+        return "missing or development value in production: " + ", ".join(problems)
+    return ""
 
 
 def handle_webhook(*, payload, signature):
     """Verify, store once and process a Stripe event. Returns (WebhookEvent, replayed).
 
-    Raises InvalidWebhook (→ 400, nothing stored) when the signature does not match the
-    endpoint secret. An event already stored is not processed again.
+    Raises WebhookMisconfigured (→ 503, logged at ERROR) in production with a development or
+    missing secret; InvalidWebhook (→ 400, nothing stored) when the signature does not match
+    the endpoint secret, the body is not a Stripe event (not an object, too deep, no id) or the
+    event is dated in the future; WebhookRetry (→ 503, nothing stored) when Stripe cannot be
+    asked about it. An event already stored is not processed again.
     """
+    problem = webhook_configuration_problem()
+    if problem:
+        logger.error("Stripe webhook refused: %s", problem)
+        raise WebhookMisconfigured(problem)
     try:
-        event = stripe.Webhook.construct_event(payload, signature or "", settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(payload, signature or "", settings.STRIPE_WEBHOOK_SECRET)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from None
     try:
         # NaN/Infinity are not JSON (the database's JSON check refuses them): never from Stripe.
         data = json.loads(payload, parse_constant=_not_json)
-    except ValueError as exc:
-        raise InvalidWebhook(str(exc)) from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidWebhook(str(exc)[:200]) from None
     if not isinstance(data, dict):
         raise InvalidWebhook("event is not an object")
+    if _depth(data, MAX_WEBHOOK_DEPTH) > MAX_WEBHOOK_DEPTH:
+        raise InvalidWebhook("event nested too deep")
     event_id = data.get("id") or ""
     event_type = data.get("type") or ""
     if not event_id:
         raise InvalidWebhook("event without id")
     if not isinstance(event_id, str) or not isinstance(event_type, str) or len(event_id) > 255:
         raise InvalidWebhook("event id or type is not a Stripe one")
+    created = data.get("created")
+    if not isinstance(created, int) or isinstance(created, bool):
+        raise InvalidWebhook("event without creation time")
+    if created > time.time() + WEBHOOK_CLOCK_SKEW:
+        raise InvalidWebhook("event dated in the future")
     existing = WebhookEvent.objects.filter(event_id=event_id).first()
     if existing is not None:
         return existing, True
@@ -589,14 +771,38 @@ def handle_webhook(*, payload, signature):
 
 
 def _process_event(record, data):
-    obj = (data.get("data") or {}).get("object") or {}
-    if record.type in PAYMENT_INTENT_EVENTS and obj.get("object") == "payment_intent":
-        applied = apply_intent(obj, event_id=record.event_id)
-        record.order = applied.order
-        record.flagged = applied.flagged
-        record.note = str(applied.note)[:255]
-        if applied.order is not None and applied.order.status == Order.Status.CANCELLED and record.type != "payment_intent.succeeded":
-            record.note = record.note or _("Événement pour une commande annulée.")
+    """Use a payment_intent.* event as news only: the intent is read again from Stripe's API by
+    its id and that answer is what counts (never the payload's amount, currency or metadata)."""
+    container = data.get("data")
+    obj = container.get("object") if isinstance(container, dict) else None
+    if record.type in PAYMENT_INTENT_EVENTS:
+        intent_id = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(intent_id, str) or not INTENT_ID.fullmatch(intent_id):
+            record.flagged = True
+            record.note = _("Événement sans PaymentIntent lisible : ignoré.")
+            logger.error("Stripe event %s names no PaymentIntent", record.event_id)
+        else:
+            try:
+                intent = _retrieve_intent(intent_id)
+            except stripe.InvalidRequestError:
+                intent = None
+                record.flagged = True
+                record.note = _("PaymentIntent %(id)s inconnu de Stripe : ignoré.") % {"id": intent_id}
+                logger.error("Stripe event %s names PaymentIntent %s, unknown to Stripe", record.event_id, intent_id)
+            except stripe.StripeError as exc:
+                logger.warning("Stripe unreachable for event %s", record.event_id, exc_info=True)
+                raise WebhookRetry(str(exc)) from None
+            if intent is not None:
+                applied = apply_intent(intent, event_id=record.event_id)
+                record.order = applied.order
+                record.flagged = applied.flagged
+                record.note = str(applied.note)[:255]
+                if (
+                    applied.order is not None
+                    and applied.order.status == Order.Status.CANCELLED
+                    and not record.note
+                ):
+                    record.note = _("Événement pour une commande annulée.")
     else:
         record.note = _("Type d'événement non utilisé : enregistré seulement.")
     record.processed_at = timezone.now()

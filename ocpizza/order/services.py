@@ -386,6 +386,7 @@ def _reason(reason, message):
 def refuse_order(order: Order, *, by, reason: str) -> Order:
     """The kitchen refuses an order it has not accepted: nothing was taken from stock."""
     reason = _reason(reason, _("Indiquez le motif du refus (il est envoyé au client)."))
+    _settle_open_payments(order)
     locked = _move(order, "refuse", by)
     locked.refusal_reason = reason
     locked.refused_at = timezone.now()
@@ -463,7 +464,8 @@ def deliver_order(order: Order, *, by, collected=None, method: str | None = None
     """Delivered (or handed over at the counter for pickup): → delivered, time recorded.
 
     A pay-on-delivery order needs the amount collected and the method (cash or card); it is
-    then paid. An order already paid online needs neither.
+    then paid. A card order needs neither, and is handed over only if the money received covers
+    its total (the `needs_payment` guard of the transitions table).
     """
     locked = _move(order, "deliver", by)
     fields = ["delivered_at"]
@@ -486,13 +488,8 @@ def deliver_order(order: Order, *, by, collected=None, method: str | None = None
         )
         payment.full_clean()
         payment.save()
-    elif locked.payment_status not in (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTLY_REFUNDED):
-        # Paid online (a changed order may have been partly refunded, still paid for what it is now).
-        raise TransitionNotAllowed(
-            _("La commande %(number)s n'est pas payée (%(status)s) : elle ne peut pas être remise.")
-            % {"number": locked.number, "status": locked.get_payment_status_display()},
-            order=locked, action="deliver",
-        )
+    # A card order got here only if its payments cover its total: the transitions table's
+    # `needs_payment` guard (order.workflow.find_transition) checked it under the row lock.
     locked.delivered_at = timezone.now()
     return _finish(locked, order, fields)
 
@@ -524,6 +521,14 @@ def record_failed_collection(order: Order, *, by, message: str = "") -> Payment:
     return payment
 
 
+def _settle_open_payments(order):
+    """Before a refusal or cancellation: cancel the card attempts still open (one that has just
+    succeeded is recorded now, so that the refund that follows includes it)."""
+    locked = _lock(order)
+    if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
+        payments.cancel_open_intents(locked)
+
+
 def _refund_online_payment(order, *, by, reason):
     """A refused or cancelled order gives back what the customer paid online, in full (F-ORD-8).
 
@@ -533,7 +538,7 @@ def _refund_online_payment(order, *, by, reason):
     if order.payment_method != Order.PaymentMethod.CARD_ONLINE:
         return []
     payments.cancel_open_intents(order)
-    paid = payments.net_paid(order)
+    paid = payments.net_received(order)
     if paid <= 0:
         return []
     payments.refund_order(order=order, amount=paid, by=_user(by), reason=reason)
@@ -563,6 +568,7 @@ def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -
     this inside its own transaction.
     """
     reason = (reason or "").strip()[:255]
+    _settle_open_payments(order)
     locked = _lock(order)
     previous = locked.status
     transition = find_transition(locked, "cancel", by)

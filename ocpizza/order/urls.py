@@ -15,6 +15,7 @@ urlpatterns = [
     path("mes-commandes/", views.my_orders, name="my_orders"),
     path("mes-commandes/<str:number>/", views.order_detail, name="detail"),
     path("mes-commandes/<str:number>/statut/", views.order_status, name="status"),
+    path("mes-commandes/<str:number>/verifier/", views.recheck, name="recheck"),
     path("mes-commandes/<str:number>/modifier/", views.change, name="change"),
     path("mes-commandes/<str:number>/annuler/", views.cancel, name="cancel"),
 ]

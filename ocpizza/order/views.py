@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 CHECKOUT_NUMBER_KEY = "ocpizza_checkout_number"
 CHANGE_KEY = "ocpizza_pending_change"
+# "Vérifier à nouveau" asks Stripe about an order's open attempts at most this often.
+RECHECK_INTERVAL = 10
 MICRO_DEGREE = Decimal("0.000001")  # the coordinates' precision in the database
 
 
@@ -170,15 +173,13 @@ def pay(request, number):
         return redirect("order:detail", number=order.number)
     if change is None and payments.is_fully_paid(order):
         return redirect("order:confirmation", number=order.number)
-    amount = change.new_total - payments.net_paid(order) if change else payments.amount_due(order)
-    setup_secret, error = "", ""
-    try:
-        setup_secret = payments.create_setup_intent(order=order)
-    except payments.PaymentError as exc:
-        error = exc.message
+    amount = change.new_total - payments.net_received(order) if change else payments.amount_due(order)
+    # A page view reads the database only: the script asks for its SetupIntent by POST
+    # (new_setup_intent) once the page is shown.
+    error = ""
     config = {
         "publishableKey": settings.STRIPE_PUBLISHABLE_KEY,
-        "setupSecret": setup_secret,
+        "setupSecret": "",
         "payUrl": reverse("order:pay_card", args=[order.number]),
         "checkUrl": reverse("order:pay_check", args=[order.number]),
         "setupUrl": reverse("order:new_setup_intent", args=[order.number]),
@@ -189,6 +190,7 @@ def pay(request, number):
             "generic": payments.decline_message(""),
             "incomplete": _("Saisissez le numéro, la date d'expiration et le cryptogramme de votre carte."),
             "network": _("La connexion a été interrompue. Vérifiez votre commande avant de réessayer."),
+            "unavailable": _("Le paiement en ligne est momentanément indisponible. Réessayez dans un instant."),
         },
     }
     failed = order.payments.filter(kind=Payment.Kind.CHARGE, status=Payment.Status.FAILED).first()
@@ -286,11 +288,32 @@ def new_setup_intent(request, number):
 
 @login_required
 def confirmation(request, number):
+    # Database only: the webhook and pay_check keep the attempts up to date; "Vérifier à nouveau"
+    # (recheck) asks Stripe explicitly.
+    order = _own_order(request, number)
+    return render(request, "order/confirmation.html", {"order": order, "paid": payments.is_fully_paid(order)})
+
+
+@login_required
+@require_POST
+def recheck(request, number):
+    """"Vérifier à nouveau": re-read the order's open card attempts from Stripe, at most once
+    every RECHECK_INTERVAL seconds per order (page views never call Stripe)."""
     order = _own_order(request, number)
     if order.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        payments.sync_open_payments(order)
-        order.refresh_from_db()
-    return render(request, "order/confirmation.html", {"order": order, "paid": payments.is_fully_paid(order)})
+        if cache.add(f"ocpizza:recheck:{order.pk}", 1, timeout=RECHECK_INTERVAL):
+            payments.sync_open_payments(order)
+            messages.info(request, _("Paiement vérifié auprès de la banque."))
+        else:
+            messages.info(
+                request,
+                _("Vérification déjà faite il y a un instant : réessayez dans %(seconds)s secondes.")
+                % {"seconds": RECHECK_INTERVAL},
+            )
+    target = request.POST.get("next")
+    if target == "confirmation":
+        return redirect("order:confirmation", number=order.number)
+    return redirect("order:detail", number=order.number)
 
 
 @csrf_exempt
@@ -299,7 +322,11 @@ def stripe_webhook(request):
     try:
         event, replayed = payments.handle_webhook(payload=request.body, signature=request.META.get("HTTP_STRIPE_SIGNATURE"))
     except payments.InvalidWebhook:
-        return HttpResponseBadRequest("invalid signature")
+        return HttpResponseBadRequest("invalid event")
+    except payments.WebhookMisconfigured:
+        return HttpResponse("webhook not configured", status=503, content_type="text/plain")
+    except payments.WebhookRetry:
+        return HttpResponse("payment provider unreachable, send again", status=503, content_type="text/plain")
     return JsonResponse({"received": event.event_id, "replayed": replayed})
 
 
@@ -332,19 +359,14 @@ def _status_context(request, order):
 @login_required
 def order_detail(request, number):
     order = _own_order(request, number)
-    if order.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        payments.sync_open_payments(order)
-        order.refresh_from_db()
     return render(request, "order/detail.html", _status_context(request, order))
 
 
 @login_required
 def order_status(request, number):
-    """The live part of the order page, fetched every few seconds by the page itself."""
+    """The live part of the order page, fetched every few seconds by the page itself: the
+    database only (the webhook keeps the attempts up to date)."""
     order = _own_order(request, number)
-    if order.payment_method == Order.PaymentMethod.CARD_ONLINE and order.status == Order.Status.AWAITING_CONFIRMATION:
-        payments.sync_open_payments(order)
-        order.refresh_from_db()
     response = render(request, "order/_status.html", _status_context(request, order))
     response["Cache-Control"] = "no-store"
     return response

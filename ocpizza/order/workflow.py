@@ -9,12 +9,18 @@ Who may act is a set of *actors*:
 - "system": no user (the Stripe webhook, a scheduled job);
 - "manager", "pizzaiolo", "driver": a staff role held in the order's pizzeria.
 Head office may do whatever a manager may do, in every pizzeria.
+
+The payment invariant lives here too: a row marked `needs_payment` (confirm, accept, finish,
+take, deliver) moves a card order only when the money received for it, net of refunds, covers
+its total (order.payments.covers_total, read from the Payment rows under the order's row lock
+that every service holds). No service checks payment on its own.
 """
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from account.roles import has_role, is_head_office
+from order import payments
 from order.models import Order
 
 S = Order.Status
@@ -48,27 +54,29 @@ class Transition:
     label: object  # button text
     fulfilment: str | None = None  # only for this kind of order (None: both)
     needs_reason: bool = False
+    # Hands the order to the kitchen, the driver or the counter: a card order must be paid.
+    needs_payment: bool = False
 
 
 TRANSITIONS = (
     # Stripe said the card payment succeeded: only the payment code confirms (no person may
     # send an unpaid card order to the kitchen).
-    Transition("confirm", (S.AWAITING_CONFIRMATION,), S.TO_PREPARE, (SYSTEM,), _("Confirmer")),
-    Transition("accept", (S.TO_PREPARE,), S.IN_PREPARATION, (PIZZAIOLO, MANAGER), _("Accepter")),
+    Transition("confirm", (S.AWAITING_CONFIRMATION,), S.TO_PREPARE, (SYSTEM,), _("Confirmer"), needs_payment=True),
+    Transition("accept", (S.TO_PREPARE,), S.IN_PREPARATION, (PIZZAIOLO, MANAGER), _("Accepter"), needs_payment=True),
     Transition("refuse", (S.TO_PREPARE,), S.REFUSED, (PIZZAIOLO, MANAGER), _("Refuser"), needs_reason=True),
-    Transition("finish", (S.IN_PREPARATION,), S.READY, (PIZZAIOLO, MANAGER), _("Terminer")),
+    Transition("finish", (S.IN_PREPARATION,), S.READY, (PIZZAIOLO, MANAGER), _("Terminer"), needs_payment=True),
     Transition(
         "take", (S.READY,), S.OUT_FOR_DELIVERY, (DRIVER, MANAGER), _("Prendre en livraison"),
-        fulfilment=Order.Fulfilment.DELIVERY,
+        fulfilment=Order.Fulfilment.DELIVERY, needs_payment=True,
     ),
     Transition(
         "deliver", (S.OUT_FOR_DELIVERY,), S.DELIVERED, (DRIVER, MANAGER), _("Livrée"),
-        fulfilment=Order.Fulfilment.DELIVERY,
+        fulfilment=Order.Fulfilment.DELIVERY, needs_payment=True,
     ),
     # A pickup order is handed over at the counter by the kitchen.
     Transition(
         "deliver", (S.READY,), S.DELIVERED, (PIZZAIOLO, MANAGER), _("Remise au client"),
-        fulfilment=Order.Fulfilment.PICKUP,
+        fulfilment=Order.Fulfilment.PICKUP, needs_payment=True,
     ),
     # Before the kitchen accepts: the customer, the system (payment abandoned) or the shop.
     Transition(
@@ -125,6 +133,20 @@ def find_transition(order, action, user):
     actors = actors_of(user, order)
     for transition in candidates:
         if actors & set(transition.actors):
+            if not is_paid_for(order, transition):
+                raise TransitionNotAllowed(
+                    _(
+                        "La commande %(number)s n'est pas payée en totalité (%(received)s € reçus pour un total de "
+                        "%(total)s €) : impossible de faire « %(action)s »."
+                    )
+                    % {
+                        "number": order.number,
+                        "received": payments.euros(payments.net_received(order)),
+                        "total": payments.euros(order.total),
+                        "action": transition.label,
+                    },
+                    order=order, action=action,
+                )
             return transition
     raise TransitionNotAllowed(
         _("Vous n'avez pas le rôle nécessaire pour « %(action)s » la commande %(number)s dans cette pizzeria.")
@@ -133,10 +155,18 @@ def find_transition(order, action, user):
     )
 
 
+def is_paid_for(order, transition):
+    """The payment invariant for one row: a card order moves through a `needs_payment` row only
+    if the money received for it covers its total (the one check; see module docstring)."""
+    if not transition.needs_payment or order.payment_method != Order.PaymentMethod.CARD_ONLINE:
+        return True
+    return payments.covers_total(order)
+
+
 def allowed_actions(order, user):
     """Actions `user` may do on `order` now, in table order (for buttons and queues)."""
     actors = actors_of(user, order)
-    return [t.action for t in transitions_from(order) if actors & set(t.actors)]
+    return [t.action for t in transitions_from(order) if actors & set(t.actors) and is_paid_for(order, t)]
 
 
 def is_allowed(order, action, user):

@@ -49,12 +49,21 @@
     } catch (e) { /* the next submit will report the problem */ }
   }
 
+  // The page itself never calls Stripe: its SetupIntent is asked for once it is shown.
+  if (!setupSecret) renewSetup();
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     if (button.disabled) return;
     busy(true);
     showError("");
     try {
+      if (!setupSecret) await renewSetup();
+      if (!setupSecret) {
+        showError(config.messages.unavailable);
+        busy(false);
+        return;
+      }
       const setup = await stripe.confirmCardSetup(setupSecret, { payment_method: { card: card } });
       if (setup.error) {
         showError(messageFor(setup.error));
