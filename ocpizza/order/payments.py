@@ -152,7 +152,17 @@ def _get(obj, key, default=None):
 def net_received(order):
     """Net money received for `order`: succeeded charges − succeeded refunds, in the order's
     currency (EUR), read from its Payment rows (the truth; amount_paid / amount_refunded on the
-    order are only a summary for lists)."""
+    order are only a summary for lists).
+
+    Reads the order's prefetched payment rows when a list prefetched them (the kitchen and driver
+    queues: one query for every order), else asks the database."""
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("payments")
+    if prefetched is not None:
+        received = Decimal("0")
+        for row in prefetched:
+            if row.status == Payment.Status.SUCCEEDED and row.currency == CURRENCY:
+                received += row.amount if row.kind == Payment.Kind.CHARGE else -row.amount
+        return received.quantize(CENT)
     totals = Payment.objects.filter(order_id=order.pk, status=Payment.Status.SUCCEEDED, currency=CURRENCY).aggregate(
         charged=Sum("amount", filter=Q(kind=Payment.Kind.CHARGE)),
         refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)),

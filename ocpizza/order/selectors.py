@@ -37,7 +37,10 @@ def _with_lines(queryset, *, recipes):
                 queryset=Reminder.objects.select_related("author").order_by("-created_at"),
             ),
         )
-    return queryset.select_related("pizzeria", "customer").prefetch_related(Prefetch("lines", queryset=lines))
+    # The cards name the pizzaiolo (kitchen) and the driver (drivers): joined, not a query per card.
+    return queryset.select_related("pizzeria", "customer", "pizzaiolo", "driver").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
 
 
 def kitchen_queue(*, pizzeria):
@@ -48,7 +51,8 @@ def kitchen_queue(*, pizzeria):
     orders = Order.objects.filter(pizzeria=pizzeria, status__in=KITCHEN_STATUSES).exclude(
         status=Order.Status.READY, fulfilment=Order.Fulfilment.DELIVERY
     )
-    return list(_with_lines(orders, recipes=True).order_by("created_at", "pk"))
+    # Payments prefetched: the buttons' payment check (order.workflow) reads them, not a query each.
+    return list(_with_lines(orders, recipes=True).prefetch_related("payments").order_by("created_at", "pk"))
 
 
 def driver_queue(*, pizzeria, user):
