@@ -49,8 +49,13 @@
     } catch (e) { /* the next submit will report the problem */ }
   }
 
-  // The page itself never calls Stripe: its SetupIntent is asked for once it is shown.
-  if (!setupSecret) renewSetup();
+  // The page itself never calls Stripe: its SetupIntent is asked for once it is shown, and the
+  // customer is told at once when the payment service cannot be reached (503 with a message).
+  if (!setupSecret) {
+    renewSetup().then(function () {
+      if (!setupSecret) showError(config.messages.unavailable);
+    });
+  }
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
