@@ -1,6 +1,5 @@
 """Faults of the outside world, caused for real: the database connection killed in the middle of
 accept_order, Stripe (localstripe) unreachable at checkout, the mail server down."""
-import json
 import re
 import socket
 
