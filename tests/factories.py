@@ -280,3 +280,38 @@ class OrderFactory(DjangoModelFactory):
     @classmethod
     def _build(cls, model_class, **kwargs):
         raise NotImplementedError("An order is only ever placed through place_order: use OrderFactory().")
+
+
+# --- scenes several test files share ---------------------------------------------------------
+
+
+def small_menu():
+    """Three pizzas, one with a discount, and a drink without recipe; each ingredient is used by
+    a known subset of pizzas (a marinara has no cheese). Returns a namespace of what it built."""
+    from types import SimpleNamespace
+
+    tomato = IngredientFactory(name="Sauce tomate", low_stock_threshold=Decimal("500"))
+    mozza = IngredientFactory(name="Mozzarella", low_stock_threshold=Decimal("500"))
+    ham = IngredientFactory(name="Jambon", low_stock_threshold=Decimal("200"))
+    garlic = IngredientFactory(name="Ail", unit=UnitFactory(name="pièce", symbol="pc"), low_stock_threshold=Decimal("5"))
+    return SimpleNamespace(
+        tomato=tomato, mozza=mozza, ham=ham, garlic=garlic,
+        margherita=ProductFactory(name="Margherita", price=Decimal("10.50"), recipe={tomato: "80", mozza: "125"}),
+        reine=ProductFactory(
+            name="Reine", price=Decimal("13.00"), discount_price=Decimal("11.90"),
+            recipe={tomato: "80", mozza: "100", ham: "60"},
+        ),
+        marinara=ProductFactory(name="Marinara", price=Decimal("9.00"), recipe={tomato: "100", garlic: "2"}),
+        cola=ProductFactory(name="Coca-Cola", category=Product.Category.DRINK, price=Decimal("3.50")),
+    )
+
+
+def stock_up(shop, quantities):
+    """{ingredient: quantity} of stock in `shop`, each through the ledger (StockFactory)."""
+    return {ingredient: StockFactory(pizzeria=shop, ingredient=ingredient, quantity=q) for ingredient, q in quantities.items()}
+
+
+def crew(shop, *roles):
+    """One staff member per role in `shop` (all three roles by default): {role value: user}."""
+    roles = roles or tuple(StaffMembership.Role)
+    return {str(role): StaffFactory(pizzeria=shop, role=role) for role in roles}
