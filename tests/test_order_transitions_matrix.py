@@ -36,23 +36,23 @@ ALLOWED = {
 
 
 @pytest.fixture
-def shops(db):
+def two_shops(db):
     """The shop where the orders are placed (stocked through the ledger) and another one."""
     return {"bastille": PizzeriaFactory(), "boulogne": PizzeriaFactory()}
 
 
 @pytest.fixture
-def marinara(shops):
+def marinara(two_shops):
     tomato, garlic = IngredientFactory(name="Sauce tomate"), IngredientFactory(name="Ail")
-    stock_up(shops["bastille"], {tomato: "100000", garlic: "10000"})
+    stock_up(two_shops["bastille"], {tomato: "100000", garlic: "10000"})
     return ProductFactory(name="Marinara", recipe={tomato: "100", garlic: "2"})
 
 
 @pytest.fixture
-def people(shops, marinara):
+def people(two_shops, marinara):
     """One person per PEOPLE entry: the shop's crew, another shop's manager, head office, a customer."""
-    found = crew(shops["bastille"])
-    found["manager_boulogne"] = StaffFactory(pizzeria=shops["boulogne"], role=StaffMembership.Role.MANAGER)
+    found = crew(two_shops["bastille"])
+    found["manager_boulogne"] = StaffFactory(pizzeria=two_shops["boulogne"], role=StaffMembership.Role.MANAGER)
     found["head_office"] = HeadOfficeFactory()
     found["customer"] = UserFactory()
     assert set(found) == set(PEOPLE)
@@ -72,8 +72,8 @@ def order_in(status, shop, customer, fulfilment):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action, fulfilment", list(ALLOWED))
-def test_matrix(action, fulfilment, shops, people, client_for):
-    shop = shops["bastille"]
+def test_matrix(action, fulfilment, two_shops, people, client_for):
+    shop = two_shops["bastille"]
     customer = people["customer"]
     extra = {"reason": "test", "collected": None, "method": "cash"}
     for status in S.values:
@@ -106,10 +106,10 @@ def test_matrix(action, fulfilment, shops, people, client_for):
 
 
 @pytest.mark.django_db
-def test_system_confirms_only_awaiting_orders(shops, people):
+def test_system_confirms_only_awaiting_orders(two_shops, people):
     customer = people["customer"]
     for status in S.values:
-        order = order_in(status, shops["bastille"], customer, "delivery")
+        order = order_in(status, two_shops["bastille"], customer, "delivery")
         if status == S.AWAITING_CONFIRMATION:
             run_transition(order, "confirm", by=None)
             order.refresh_from_db()
@@ -118,4 +118,4 @@ def test_system_confirms_only_awaiting_orders(shops, people):
             with pytest.raises(TransitionNotAllowed):
                 run_transition(order, "confirm", by=None)
     with pytest.raises(TransitionNotAllowed):  # the system does not cook
-        run_transition(order_in(S.TO_PREPARE, shops["bastille"], customer, "delivery"), "accept", by=None)
+        run_transition(order_in(S.TO_PREPARE, two_shops["bastille"], customer, "delivery"), "accept", by=None)
