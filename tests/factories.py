@@ -315,3 +315,24 @@ def crew(shop, *roles):
     """One staff member per role in `shop` (all three roles by default): {role value: user}."""
     roles = roles or tuple(StaffMembership.Role)
     return {str(role): StaffFactory(pizzeria=shop, role=role) for role in roles}
+
+
+def small_chain():
+    """The demo's shape in miniature, for tests that need several shops and every role:
+    Bastille and Boulogne well stocked, Montmartre short of mozzarella (below its threshold and
+    below one margherita); `people` has the keys of conftest's demo_users (a manager of Bastille
+    and Montmartre, Bastille's pizzaiolo and driver, Boulogne's manager, head office, a customer)."""
+    from types import SimpleNamespace
+
+    menu = small_menu()
+    shops = {slug: PizzeriaFactory(name=f"OC Pizza {slug.title()}", slug=slug) for slug in ("bastille", "montmartre", "boulogne")}
+    full = {menu.tomato: "8000", menu.mozza: "6000", menu.ham: "3000", menu.garlic: "100"}
+    stock_up(shops["bastille"], full)
+    stock_up(shops["boulogne"], full)
+    stock_up(shops["montmartre"], {**full, menu.mozza: "50"})
+    people = crew(shops["bastille"])
+    StaffMembershipFactory(user=people["manager"], pizzeria=shops["montmartre"], role=StaffMembership.Role.MANAGER)
+    people["manager_boulogne"] = StaffFactory(pizzeria=shops["boulogne"], role=StaffMembership.Role.MANAGER)
+    people["head_office"] = HeadOfficeFactory()
+    people["customer"] = UserFactory()
+    return SimpleNamespace(menu=menu, shops=shops, people=people)

@@ -6,36 +6,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.urls import reverse
 
-from pizzeria.models import StaffMembership, Stock, StockMovement
+from pizzeria.models import Stock, StockMovement
 from pizzeria.services import correct_stock
 from product.models import Ingredient
-from tests.factories import PizzeriaFactory, StaffFactory, crew, small_menu, stock_up
 
 URL = "admin:pizzeria_stock_shop_stock"
-Role = StaffMembership.Role
 
 
 @pytest.fixture
-def shops(db):
-    """Bastille well stocked, Montmartre short of mozzarella (below its low-stock threshold and
-    below one margherita), Boulogne; stock written through the ledger."""
-    menu = small_menu()
-    found = {slug: PizzeriaFactory(name=f"OC Pizza {slug.title()}", slug=slug) for slug in ("bastille", "montmartre", "boulogne")}
-    full = {menu.tomato: "8000", menu.mozza: "6000", menu.ham: "3000", menu.garlic: "100"}
-    stock_up(found["bastille"], full)
-    stock_up(found["boulogne"], full)
-    stock_up(found["montmartre"], {**full, menu.mozza: "50"})
-    assert Decimal("50") < menu.mozza.low_stock_threshold and Decimal("50") < menu.margherita.recipe_lines.get(ingredient=menu.mozza).quantity
-    return found
+def shops(chain):
+    """The factory-built chain's shops (conftest `chain`): Montmartre is short of mozzarella,
+    below its low-stock threshold and below one margherita."""
+    menu, montmartre = chain.menu, chain.shops["montmartre"]
+    short = Stock.objects.get(pizzeria=montmartre, ingredient=menu.mozza).quantity
+    assert short < menu.mozza.low_stock_threshold and short < menu.margherita.recipe_lines.get(ingredient=menu.mozza).quantity
+    return chain.shops
 
 
 @pytest.fixture
-def people(shops):
-    """A manager of Bastille and Montmartre, Bastille's pizzaiolo and driver, Boulogne's manager."""
-    found = crew(shops["bastille"])
-    StaffMembership.objects.create(user=found["manager"], pizzeria=shops["montmartre"], role=Role.MANAGER)
-    found["manager_boulogne"] = StaffFactory(pizzeria=shops["boulogne"], role=Role.MANAGER)
-    return found
+def people(chain):
+    return chain.people
 
 
 def ledger_sum(stock):
