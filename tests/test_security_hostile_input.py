@@ -68,7 +68,7 @@ def customer(people):
 @pytest.mark.django_db
 @FAST
 @given(email=hostile_text, first=hostile_text, last=hostile_text, phone=hostile_text, password=hostile_text)
-def test_register_form_refuses_or_accepts_cleanly(demo_data, email, first, last, phone, password):
+def test_register_form_refuses_or_accepts_cleanly(chain, email, first, last, phone, password):
     from account.models import User
 
     before = User.objects.count()
@@ -83,7 +83,7 @@ def test_register_form_refuses_or_accepts_cleanly(demo_data, email, first, last,
 
 
 @pytest.mark.django_db
-def test_register_with_html_in_names_shows_it_escaped(demo_data):
+def test_register_with_html_in_names_shows_it_escaped(chain):
     client = Client()
     response = client.post(
         reverse("account:register"),
@@ -101,7 +101,7 @@ def test_register_with_html_in_names_shows_it_escaped(demo_data):
 @pytest.mark.django_db
 @FAST
 @given(username=hostile_text, password=hostile_text)
-def test_login_forms_never_fail_on_hostile_input(demo_data, username, password):
+def test_login_forms_never_fail_on_hostile_input(chain, username, password):
     for url in (reverse("account:login"), "/admin/login/"):
         response = Client().post(url, {"username": username, "password": password})
         _no_server_error(response)
@@ -112,7 +112,7 @@ def test_login_forms_never_fail_on_hostile_input(demo_data, username, password):
 @pytest.mark.django_db
 @FAST
 @given(email=hostile_text)
-def test_password_reset_form_never_fails(demo_data, email):
+def test_password_reset_form_never_fails(chain, email):
     response = Client().post(reverse("account:password_reset"), {"email": email})
     _no_server_error(response)
     assert not _raw_xss_in(response)
@@ -149,7 +149,7 @@ def test_catalogue_search_escapes_what_was_searched(shops, query, category):
 @pytest.mark.django_db
 @FAST
 @given(latitude=hostile_text, longitude=hostile_text, postcode=hostile_text)
-def test_pizzeria_choice_by_position_never_fails(demo_data, latitude, longitude, postcode):
+def test_pizzeria_choice_by_position_never_fails(chain, latitude, longitude, postcode):
     response = Client().get("/", {"lat": latitude, "lon": longitude, "cp": postcode})
     assert response.status_code == 200
     assert not _raw_xss_in(response)
@@ -291,7 +291,7 @@ def test_reminder_html_is_escaped_in_the_kitchen_queue(people, client_for):
 @pytest.mark.django_db
 @FAST
 @given(body=st.binary(max_size=2000), signature=hostile_text)
-def test_webhook_refuses_unsigned_garbage(demo_data, body, signature):
+def test_webhook_refuses_unsigned_garbage(chain, body, signature):
     from order.models import WebhookEvent
 
     response = Client().post(
