@@ -75,6 +75,16 @@ def shops(demo_data):
 
 
 @pytest.fixture
+def chain(db):
+    """A small chain built by the factories (tests/factories.py small_chain): three shops, a
+    menu of four products, stock through the ledger, one person per role. Much quicker than
+    demo_data; the demo stays for the end-to-end tests."""
+    from tests.factories import small_chain
+
+    return small_chain()
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) -> a test client logged in as that user (through the real login form
     is the browser tests' job; here force_login keeps unit tests quick)."""

@@ -8,6 +8,19 @@ from order.models import Order, Payment
 from product.models import Product
 from tests.payments_conftest import localstripe_card
 
+
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,8 +44,8 @@ def expected_total(*items):
 
 
 @pytest.fixture
-def customer_client(client_for, demo_users):
-    return client_for(demo_users["customer"])
+def customer_client(client_for, people):
+    return client_for(people["customer"])
 
 
 def test_checkout_needs_login_and_a_cart(client, customer_client):
@@ -40,13 +53,13 @@ def test_checkout_needs_login_and_a_cart(client, customer_client):
     assert customer_client.get("/commande/").url == "/"
 
 
-def test_pay_on_delivery_goes_straight_to_the_kitchen(customer_client, shops, demo_users):
+def test_pay_on_delivery_goes_straight_to_the_kitchen(customer_client, shops, people):
     fill_cart(customer_client, shops["bastille"], ("margherita", 2))
     number = checkout_number(customer_client)
     response = customer_client.post("/commande/", {
         "number": number, "fulfilment": "pickup", "payment_method": "on_delivery", "saved_address": "new",
     })
-    order = Order.objects.get(customer=demo_users["customer"], number=number)
+    order = Order.objects.get(customer=people["customer"], number=number)
     assert response.url == f"/commande/{number}/confirmation/"
     assert order.status == Order.Status.TO_PREPARE
     assert order.payment_status == Order.PaymentStatus.TO_PAY_ON_DELIVERY
@@ -55,7 +68,7 @@ def test_pay_on_delivery_goes_straight_to_the_kitchen(customer_client, shops, de
     assert customer_client.session["ocpizza_cart"]["lines"] == {}
 
 
-def test_totals_come_from_the_server_whatever_the_browser_sends(customer_client, shops, demo_users):
+def test_totals_come_from_the_server_whatever_the_browser_sends(customer_client, shops, people):
     fill_cart(customer_client, shops["bastille"], ("margherita", 2), ("reine", 1))
     number = checkout_number(customer_client)
     customer_client.post("/commande/", {
@@ -70,25 +83,25 @@ def test_totals_come_from_the_server_whatever_the_browser_sends(customer_client,
     }
 
 
-def test_double_submit_creates_one_order(customer_client, shops, demo_users):
+def test_double_submit_creates_one_order(customer_client, shops, people):
     fill_cart(customer_client, shops["bastille"], ("margherita", 1))
-    before = Order.objects.filter(customer=demo_users["customer"]).count()
+    before = Order.objects.filter(customer=people["customer"]).count()
     number = checkout_number(customer_client)
     data = {"number": number, "fulfilment": "pickup", "payment_method": "card_online"}
     first = customer_client.post("/commande/", data)
     second = customer_client.post("/commande/", data)
     assert first.url == second.url == f"/commande/{number}/paiement/"
-    assert Order.objects.filter(customer=demo_users["customer"]).count() == before + 1
+    assert Order.objects.filter(customer=people["customer"]).count() == before + 1
 
 
-def test_the_same_checkout_number_cannot_make_two_orders(shops, demo_users):
+def test_the_same_checkout_number_cannot_make_two_orders(shops, people):
     """What the unique order number does when two submits pass the session check at once."""
     from order.checkout import DuplicateCheckout, place_web_order
     from order.models import new_order_number
 
     number = new_order_number()
     kwargs = dict(
-        number=number, customer=demo_users["customer"], pizzeria=shops["bastille"],
+        number=number, customer=people["customer"], pizzeria=shops["bastille"],
         lines=[(Product.objects.get(slug="reine"), 1)], fulfilment="pickup", payment_method="on_delivery",
     )
     first = place_web_order(**kwargs)
@@ -111,7 +124,7 @@ def test_delivery_outside_the_zone_is_refused_on_submit(customer_client, shops):
 
 
 def test_delivery_in_the_zone_is_accepted_saved_and_confirmed_by_email(
-    customer_client, shops, demo_users, mailoutbox, django_capture_on_commit_callbacks
+    customer_client, shops, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     fill_cart(customer_client, shops["bastille"], ("margherita", 1))
     number = checkout_number(customer_client)
@@ -125,7 +138,7 @@ def test_delivery_in_the_zone_is_accepted_saved_and_confirmed_by_email(
     order = Order.objects.get(number=number)
     assert order.delivery_postcode == "75011" and order.delivery_latitude is not None
     assert order.customer_phone == "0601020304"
-    assert demo_users["customer"].addresses.filter(line="10 rue de la Roquette", postcode="75011").exists()
+    assert people["customer"].addresses.filter(line="10 rue de la Roquette", postcode="75011").exists()
     assert any(number in message.body for message in mailoutbox)
 
 
@@ -155,7 +168,7 @@ def test_card_payment_endpoint_charges_the_server_amount(customer_client, shops,
     assert order.status == Order.Status.TO_PREPARE
 
 
-def test_my_orders_empty_state_and_list(customer_client, client_for, demo_users, shops):
+def test_my_orders_empty_state_and_list(customer_client, client_for, people, shops):
     from account.models import User
 
     newcomer = User.objects.create_user(email="nouveau@example.fr", password="pizza-demo-2026")

@@ -5,23 +5,20 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from pizzeria.models import Stock
-from product.models import Ingredient, Product, RecipeLine, Unit
+from product.models import Product, RecipeLine
+from tests.factories import IngredientFactory, PizzeriaFactory, ProductFactory
 
 
+# The rows under test are written straight to the database on purpose: what is checked here is
+# that the database refuses them even when no service is in the way.
 @pytest.fixture
 def cheese(db):
-    unit = Unit.objects.create(name="gramme", symbol="g")
-    return Ingredient.objects.create(name="Mozzarella", unit=unit)
+    return IngredientFactory(name="Mozzarella")
 
 
 @pytest.fixture
 def pizzeria(db):
-    from pizzeria.models import Pizzeria
-
-    return Pizzeria.objects.create(
-        name="Test", slug="test", address_line="1 rue X", postcode="75011", city="Paris",
-        latitude=Decimal("48.85"), longitude=Decimal("2.37"),
-    )
+    return PizzeriaFactory()
 
 
 def test_negative_stock_is_refused_by_the_database(pizzeria, cheese):
@@ -39,7 +36,7 @@ def test_duplicate_stock_line_is_refused(pizzeria, cheese):
 
 
 def test_duplicate_recipe_line_is_refused_by_the_database(cheese):
-    pizza = Product.objects.create(name="Margherita", slug="margherita", price=Decimal("9.50"))
+    pizza = ProductFactory(name="Margherita")
     RecipeLine.objects.create(product=pizza, ingredient=cheese, quantity=Decimal("120"))
     with pytest.raises(IntegrityError), transaction.atomic():
         RecipeLine.objects.create(product=pizza, ingredient=cheese, quantity=Decimal("80"))
@@ -48,7 +45,7 @@ def test_duplicate_recipe_line_is_refused_by_the_database(cheese):
 
 @pytest.mark.parametrize("quantity", [Decimal("0"), Decimal("-3")])
 def test_recipe_quantity_must_be_positive(cheese, quantity):
-    pizza = Product.objects.create(name="Margherita", slug="margherita", price=Decimal("9.50"))
+    pizza = ProductFactory(name="Margherita")
     with pytest.raises(IntegrityError), transaction.atomic():
         RecipeLine.objects.create(product=pizza, ingredient=cheese, quantity=quantity)
 

@@ -11,12 +11,26 @@ from django.test.utils import CaptureQueriesContext
 from dashboard.sample import generate_orders
 from product.models import Product
 from tests.dashboard_data import build_known_orders
+from tests.factories import PizzeriaFactory, ProductFactory
 
 PERIOD = {"period": "custom", "start": "2025-03-10", "end": "2025-03-12"}
 
 
 @pytest.fixture
+def shops(chain):
+    """The factory-built chain's shops (conftest `chain`) and a fourth one nobody here manages."""
+    return {**chain.shops, "vincennes": PizzeriaFactory(name="OC Pizza Vincennes", slug="vincennes")}
+
+
+@pytest.fixture
+def people(chain):
+    return chain.people
+
+
+@pytest.fixture
 def known(shops):
+    """The hand-worked orders of tests/dashboard_data.py; the menu gets enough products for them."""
+    ProductFactory.create_batch(6)
     build_known_orders(shops)
     return shops
 
@@ -27,8 +41,8 @@ def page(client, **params):
     return response.content.decode()
 
 
-def test_head_office_sees_the_group_and_every_shop(known, demo_users, client_for):
-    html = page(client_for(demo_users["head_office"]))
+def test_head_office_sees_the_group_and_every_shop(known, people, client_for):
+    html = page(client_for(people["head_office"]))
     assert "108,40 €" in html  # group revenue
     assert "21,68 €" in html  # average basket
     for name in ("OC Pizza Bastille", "OC Pizza Montmartre", "OC Pizza Boulogne", "Total du groupe"):
@@ -36,34 +50,34 @@ def test_head_office_sees_the_group_and_every_shop(known, demo_users, client_for
     assert "livrées ou payées" in html  # the revenue rule is stated on the page
 
 
-def test_manager_sees_only_their_shops(known, demo_users, client_for):
-    html = page(client_for(demo_users["manager"]))  # Bastille and Montmartre
+def test_manager_sees_only_their_shops(known, people, client_for):
+    html = page(client_for(people["manager"]))  # Bastille and Montmartre
     assert "83,40 €" in html  # 50.40 + 33.00
     assert "108,40" not in html and "25,00" not in html
     assert "OC Pizza Boulogne" not in html and "OC Pizza Vincennes" not in html
 
 
-def test_manager_of_boulogne_sees_boulogne_only(known, demo_users, client_for):
-    html = page(client_for(demo_users["manager_boulogne"]))
+def test_manager_of_boulogne_sees_boulogne_only(known, people, client_for):
+    html = page(client_for(people["manager_boulogne"]))
     assert "25,00 €" in html
     assert "OC Pizza Bastille" not in html and "50,40" not in html
 
 
-def test_manager_cannot_pick_another_shop(known, demo_users, client_for):
-    html = page(client_for(demo_users["manager"]), pizzeria="boulogne")
+def test_manager_cannot_pick_another_shop(known, people, client_for):
+    html = page(client_for(people["manager"]), pizzeria="boulogne")
     assert "ne fait pas partie des vôtres" in html
     assert "OC Pizza Boulogne" not in html and "25,00" not in html
 
 
-def test_shop_filter(known, demo_users, client_for):
-    html = page(client_for(demo_users["head_office"]), pizzeria="montmartre")
+def test_shop_filter(known, people, client_for):
+    html = page(client_for(people["head_office"]), pizzeria="montmartre")
     figures = html.split('id="dashboard-filters"')[1].split("</form>", 1)[1]  # past the shop picker
     assert "33,00 €" in figures and "OC Pizza Bastille" not in figures
 
 
 @pytest.mark.parametrize("role", ["pizzaiolo", "driver"])
-def test_kitchen_and_drivers_get_their_queues_and_no_figures(known, demo_users, client_for, role):
-    client = client_for(demo_users[role])
+def test_kitchen_and_drivers_get_their_queues_and_no_figures(known, people, client_for, role):
+    client = client_for(people[role])
     html = page(client)
     assert "Vos files de commandes" in html
     assert "OC Pizza Bastille" in html and "status__exact=" in html
@@ -81,20 +95,20 @@ def test_kitchen_and_drivers_get_their_queues_and_no_figures(known, demo_users, 
         ({"period": "yesterday"}, "Sélectionnez un choix valide"),
     ],
 )
-def test_bad_filters_give_a_clear_message(known, demo_users, client_for, params, message):
-    html = page(client_for(demo_users["head_office"]), **params)
+def test_bad_filters_give_a_clear_message(known, people, client_for, params, message):
+    html = page(client_for(people["head_office"]), **params)
     assert message in html
     assert "7 derniers jours" in html  # the default period is shown instead
 
 
-def test_periods(known, demo_users, client_for):
-    client = client_for(demo_users["head_office"])
+def test_periods(known, people, client_for):
+    client = client_for(people["head_office"])
     for value, label in [("today", "Aujourd&#x27;hui"), ("7d", "7 derniers jours"), ("30d", "30 derniers jours"), ("month", "Ce mois-ci")]:
         assert label in page(client, period=value)
 
 
-def test_csv_export_has_the_page_figures(known, demo_users, client_for):
-    response = client_for(demo_users["manager"]).get("/admin/tableau-de-bord/export/ventes-par-pizzeria.csv", PERIOD)
+def test_csv_export_has_the_page_figures(known, people, client_for):
+    response = client_for(people["manager"]).get("/admin/tableau-de-bord/export/ventes-par-pizzeria.csv", PERIOD)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ocpizza-ventes-par-pizzeria-20250310-20250312.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -104,8 +118,8 @@ def test_csv_export_has_the_page_figures(known, demo_users, client_for):
     assert "Boulogne" not in response.content.decode("utf-8-sig")
 
 
-def test_xlsx_export_of_days(known, demo_users, client_for):
-    response = client_for(demo_users["head_office"]).get("/admin/tableau-de-bord/export/ventes-par-jour.xlsx", PERIOD)
+def test_xlsx_export_of_days(known, people, client_for):
+    response = client_for(people["head_office"]).get("/admin/tableau-de-bord/export/ventes-par-jour.xlsx", PERIOD)
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -113,8 +127,8 @@ def test_xlsx_export_of_days(known, demo_users, client_for):
     assert values[2][:3] == ["11/03/2025", 37.5, 2]
 
 
-def test_every_table_exports(known, demo_users, client_for):
-    client = client_for(demo_users["head_office"])
+def test_every_table_exports(known, people, client_for):
+    client = client_for(people["head_office"])
     for slug in ["ventes-par-heure", "ventes-par-canal", "ventes-par-mode", "ventes-par-paiement", "produits",
                  "commandes-en-cours", "stock", "pizzas-realisables", "mouvements"]:
         for fmt in ("csv", "xlsx"):
@@ -123,15 +137,15 @@ def test_every_table_exports(known, demo_users, client_for):
     assert client.get("/admin/tableau-de-bord/export/stock.pdf").status_code == 404
 
 
-def test_export_with_bad_filters_goes_back_to_the_page(known, demo_users, client_for):
-    response = client_for(demo_users["head_office"]).get(
+def test_export_with_bad_filters_goes_back_to_the_page(known, people, client_for):
+    response = client_for(people["head_office"]).get(
         "/admin/tableau-de-bord/export/stock.csv", {"period": "custom", "start": "x", "end": ""}
     )
     assert response.status_code == 302 and response["Location"].startswith("/admin/?")
 
 
-def test_fixed_number_of_queries_whatever_the_number_of_orders(known, demo_users, client_for, django_assert_num_queries):
-    client = client_for(demo_users["head_office"])
+def test_fixed_number_of_queries_whatever_the_number_of_orders(known, people, client_for, django_assert_num_queries):
+    client = client_for(people["head_office"])
     page(client)  # warm the session and the user's caches
     with CaptureQueriesContext(connection) as few:
         page(client)
@@ -150,11 +164,11 @@ def test_fixed_number_of_queries_whatever_the_number_of_orders(known, demo_users
     assert "108,40 €" not in html  # the new orders are counted
 
 
-def test_a_total_that_disagrees_with_its_lines_is_reported(known, demo_users, client_for):
+def test_a_total_that_disagrees_with_its_lines_is_reported(known, people, client_for):
     from decimal import Decimal
 
     from order.models import Order
 
     Order.objects.filter(pizzeria=known["montmartre"], status="delivered").update(total=Decimal("30.00"))
-    html = page(client_for(demo_users["head_office"]))
+    html = page(client_for(people["head_office"]))
     assert "diffère de celle des totaux" in html and "108,40 €" in html and "105,40 €" in html

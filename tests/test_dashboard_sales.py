@@ -7,12 +7,17 @@ import pytest
 from dashboard import selectors
 from dashboard.forms import Period
 from tests.dashboard_data import FIRST_DAY, LAST_DAY, build_known_orders
+from tests.factories import PizzeriaFactory, ProductFactory
 
 D = Decimal
 
 
 @pytest.fixture
-def known(shops):
+def known(db):
+    """Three shops, ten products on the menu (five never sold, to fill the bottom of the
+    ranking) and the known orders of tests/dashboard_data.py."""
+    shops = {slug: PizzeriaFactory(name=f"OC Pizza {slug.title()}") for slug in ("bastille", "montmartre", "boulogne")}
+    ProductFactory.create_batch(10)
     products = build_known_orders(shops)
     return {"shops": shops, **products}
 
@@ -102,6 +107,7 @@ def test_top_and_bottom_products(known):
     # The cancelled order's product sold nothing that counts; unsold products close the ranking.
     assert sales.products[4:][0][1:] == (0, D("0.00"))
     assert (p["p5"].name, 0, D("0.00")) in sales.products[4:]
+    assert len(sales.bottom_products) == 5
     assert all(revenue == 0 for _name, _qty, revenue in sales.bottom_products)
     from product.models import Product
 

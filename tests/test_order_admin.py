@@ -7,6 +7,17 @@ from order.services import accept_order, finish_order, place_order
 from product.models import Product
 
 
+@pytest.fixture
+def shops(chain):
+    """The factory-built chain's shops (conftest `chain`), in place of the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    return chain.people
+
+
 def new_order(shop, customer, slug="margherita", qty=1, fulfilment="delivery"):
     return place_order(
         pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug=slug), qty)], fulfilment=fulfilment,
@@ -19,29 +30,29 @@ def messages_of(response):
 
 
 @pytest.mark.django_db
-def test_order_page_shows_only_allowed_buttons(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
+def test_order_page_shows_only_allowed_buttons(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
     url = reverse("admin:order_order_change", args=[order.pk])
     accept_url = reverse("admin:order_order_detail_accept", args=[order.pk])
     take_url = reverse("admin:order_order_detail_take", args=[order.pk])
-    page = client_for(demo_users["pizzaiolo"]).get(url).content.decode()
+    page = client_for(people["pizzaiolo"]).get(url).content.decode()
     assert accept_url in page and reverse("admin:order_order_detail_refuse", args=[order.pk]) in page
     assert take_url not in page and reverse("admin:order_order_detail_finish", args=[order.pk]) not in page
-    page = client_for(demo_users["driver"]).get(url).content.decode()
+    page = client_for(people["driver"]).get(url).content.decode()
     assert accept_url not in page and take_url not in page
 
 
 @pytest.mark.django_db
-def test_detail_button_runs_the_service_and_forged_posts_are_refused(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
+def test_detail_button_runs_the_service_and_forged_posts_are_refused(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
     accept_url = reverse("admin:order_order_detail_accept", args=[order.pk])
     # A driver forging the POST: 403, nothing changes.
-    assert client_for(demo_users["driver"]).post(accept_url).status_code == 403
+    assert client_for(people["driver"]).post(accept_url).status_code == 403
     # A manager of another shop: the order is not theirs.
-    assert client_for(demo_users["manager_boulogne"]).post(accept_url).status_code in (403, 404)
+    assert client_for(people["manager_boulogne"]).post(accept_url).status_code in (403, 404)
     order.refresh_from_db()
     assert order.status == Order.Status.TO_PREPARE
-    pizzaiolo = client_for(demo_users["pizzaiolo"])
+    pizzaiolo = client_for(people["pizzaiolo"])
     assert pizzaiolo.get(accept_url).status_code == 200  # confirmation page, no change on GET
     order.refresh_from_db()
     assert order.status == Order.Status.TO_PREPARE
@@ -54,10 +65,10 @@ def test_detail_button_runs_the_service_and_forged_posts_are_refused(shops, demo
 
 
 @pytest.mark.django_db
-def test_refuse_needs_a_reason_in_the_form(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
+def test_refuse_needs_a_reason_in_the_form(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
     url = reverse("admin:order_order_detail_refuse", args=[order.pk])
-    c = client_for(demo_users["pizzaiolo"])
+    c = client_for(people["pizzaiolo"])
     response = c.post(url, {"confirm": "1", "reason": ""})
     assert response.status_code == 200 and "motif" in response.content.decode().lower()
     order.refresh_from_db()
@@ -68,13 +79,13 @@ def test_refuse_needs_a_reason_in_the_form(shops, demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_bulk_accept_reports_refused_orders_by_number(shops, demo_users, client_for):
+def test_bulk_accept_reports_refused_orders_by_number(shops, people, client_for):
     shop = shops["bastille"]
-    customer = demo_users["customer"]
+    customer = people["customer"]
     fine = new_order(shop, customer)
     already = new_order(shop, customer)
-    accept_order(already, by=demo_users["pizzaiolo"])
-    c = client_for(demo_users["pizzaiolo"])
+    accept_order(already, by=people["pizzaiolo"])
+    c = client_for(people["pizzaiolo"])
     response = c.post(
         reverse("admin:order_order_changelist"),
         {"action": "bulk_accept", "_selected_action": [fine.pk, already.pk]},
@@ -88,9 +99,9 @@ def test_bulk_accept_reports_refused_orders_by_number(shops, demo_users, client_
 
 
 @pytest.mark.django_db
-def test_bulk_action_forged_by_wrong_role_or_shop_changes_nothing(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
-    for user in (demo_users["driver"], demo_users["manager_boulogne"]):
+def test_bulk_action_forged_by_wrong_role_or_shop_changes_nothing(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
+    for user in (people["driver"], people["manager_boulogne"]):
         client_for(user).post(
             reverse("admin:order_order_changelist"), {"action": "bulk_accept", "_selected_action": [order.pk]}
         )
@@ -99,9 +110,9 @@ def test_bulk_action_forged_by_wrong_role_or_shop_changes_nothing(shops, demo_us
 
 
 @pytest.mark.django_db
-def test_bulk_refuse_asks_for_a_reason_first(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
-    c = client_for(demo_users["pizzaiolo"])
+def test_bulk_refuse_asks_for_a_reason_first(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
+    c = client_for(people["pizzaiolo"])
     url = reverse("admin:order_order_changelist")
     response = c.post(url, {"action": "bulk_refuse", "_selected_action": [order.pk]})
     assert response.status_code == 200 and order.number in response.content.decode()
@@ -113,24 +124,24 @@ def test_bulk_refuse_asks_for_a_reason_first(shops, demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_row_buttons_follow_status_and_role(shops, demo_users, client_for):
-    order = new_order(shops["bastille"], demo_users["customer"])
-    accept_order(order, by=demo_users["pizzaiolo"])
-    finish_order(order, by=demo_users["pizzaiolo"])
-    page = client_for(demo_users["driver"]).get(reverse("admin:order_order_changelist")).content.decode()
+def test_row_buttons_follow_status_and_role(shops, people, client_for):
+    order = new_order(shops["bastille"], people["customer"])
+    accept_order(order, by=people["pizzaiolo"])
+    finish_order(order, by=people["pizzaiolo"])
+    page = client_for(people["driver"]).get(reverse("admin:order_order_changelist")).content.decode()
     assert reverse("admin:order_order_detail_take", args=[order.pk]) in page
     assert reverse("admin:order_order_detail_accept", args=[order.pk]) not in page
 
 
 @pytest.mark.django_db
-def test_kitchen_queue_shows_recipe_and_reminders_and_accepts(shops, demo_users, client_for):
+def test_kitchen_queue_shows_recipe_and_reminders_and_accepts(shops, people, client_for):
     from product.models import Reminder
 
     shop = shops["bastille"]
-    order = new_order(shop, demo_users["customer"], "reine", 2)
-    Reminder.objects.create(product=Product.objects.get(slug="reine"), author=demo_users["pizzaiolo"],
+    order = new_order(shop, people["customer"], "reine", 2)
+    Reminder.objects.create(product=Product.objects.get(slug="reine"), author=people["pizzaiolo"],
                             title="Jambon", content="Le jambon après cuisson")
-    c = client_for(demo_users["pizzaiolo"])
+    c = client_for(people["pizzaiolo"])
     page = c.get(reverse("admin:order_kitchen")).content.decode()
     assert order.number in page and "Le jambon après cuisson" in page and "Mozzarella" in page
     partial = c.get(reverse("admin:order_kitchen_partial") + "?shop=bastille").content.decode()
@@ -139,21 +150,21 @@ def test_kitchen_queue_shows_recipe_and_reminders_and_accepts(shops, demo_users,
     order.refresh_from_db()
     assert order.status == Order.Status.IN_PREPARATION
     # A driver has no kitchen; a Boulogne manager does not see Bastille's.
-    assert client_for(demo_users["driver"]).get(reverse("admin:order_kitchen")).status_code == 403
-    boulogne_page = client_for(demo_users["manager_boulogne"]).get(reverse("admin:order_kitchen") + "?shop=bastille")
+    assert client_for(people["driver"]).get(reverse("admin:order_kitchen")).status_code == 403
+    boulogne_page = client_for(people["manager_boulogne"]).get(reverse("admin:order_kitchen") + "?shop=bastille")
     assert order.number not in boulogne_page.content.decode()
-    forged = client_for(demo_users["manager_boulogne"]).post(
+    forged = client_for(people["manager_boulogne"]).post(
         reverse("admin:order_queue_act", args=[order.pk, "finish"]), {"kind": "kitchen"})
     assert forged.status_code == 404
 
 
 @pytest.mark.django_db
-def test_driver_queue_collects_after_failed_card(shops, demo_users, client_for):
+def test_driver_queue_collects_after_failed_card(shops, people, client_for):
     shop = shops["bastille"]
-    order = new_order(shop, demo_users["customer"])
-    accept_order(order, by=demo_users["pizzaiolo"])
-    finish_order(order, by=demo_users["pizzaiolo"])
-    c = client_for(demo_users["driver"])
+    order = new_order(shop, people["customer"])
+    accept_order(order, by=people["pizzaiolo"])
+    finish_order(order, by=people["pizzaiolo"])
+    c = client_for(people["driver"])
     page = c.get(reverse("admin:order_drivers")).content.decode()
     assert order.number in page and "google.com/maps" in page and str(order.total).replace(".", ",") in page
     act = lambda name, **data: c.post(reverse("admin:order_queue_act", args=[order.pk, name]), {"kind": "drivers", **data}, follow=True)
@@ -170,8 +181,8 @@ def test_driver_queue_collects_after_failed_card(shops, demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_phone_order_for_new_contact(shops, demo_users, client_for):
-    c = client_for(demo_users["pizzaiolo"])
+def test_phone_order_for_new_contact(shops, people, client_for):
+    c = client_for(people["pizzaiolo"])
     url = reverse("admin:order_order_phone_order")
     assert c.get(url).status_code == 200
     margherita = Product.objects.get(slug="margherita")
@@ -183,13 +194,13 @@ def test_phone_order_for_new_contact(shops, demo_users, client_for):
     response = c.post(url, data, follow=True)
     order = Order.objects.get(customer_name="Paul Durand")
     assert order.channel == "counter" and order.status == Order.Status.TO_PREPARE
-    assert order.total == margherita.selling_price * 2 and order.created_by == demo_users["pizzaiolo"]
+    assert order.total == margherita.selling_price * 2 and order.created_by == people["pizzaiolo"]
     # Nothing chosen: a clear error, no order.
     response = c.post(url, {**data, "product_0": "", "contact_name": "Vide"})
     assert "Ajoutez au moins un produit" in response.content.decode()
     assert not Order.objects.filter(customer_name="Vide").exists()
     # Unavailable product (Montmartre has no mozzarella) is refused by name.
-    montmartre_manager = client_for(demo_users["manager"])
+    montmartre_manager = client_for(people["manager"])
     response = montmartre_manager.post(url, {**data, "pizzeria": shops["montmartre"].pk, "contact_name": "Z"})
     assert "indisponible" in response.content.decode()
 
@@ -209,14 +220,14 @@ def without_tokens(html):
 
 
 @pytest.mark.django_db
-def test_phone_order_finds_the_caller_by_phone_among_this_shops_orders_only(shops, demo_users, client_for):
+def test_phone_order_finds_the_caller_by_phone_among_this_shops_orders_only(shops, people, client_for):
     """Issue 13 M5: the caller is found by the exact phone number of an earlier order of *this*
     pizzeria; the address is that order's, never the customer's address book, never another shop's."""
-    customer = demo_users["customer"]
+    customer = people["customer"]
     saved = customer.addresses.order_by("-is_default", "pk").first()
     assert saved is not None and saved.line != "12 rue de la Roquette"
     earlier = web_delivery(shops["bastille"], customer, "07 98 76 54 32", "12 rue de la Roquette")
-    c = client_for(demo_users["pizzaiolo"])
+    c = client_for(people["pizzaiolo"])
     url = reverse("admin:order_order_phone_order")
     base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
             "product_0": Product.objects.get(slug="margherita").pk, "quantity_0": 1}
@@ -232,7 +243,7 @@ def test_phone_order_finds_the_caller_by_phone_among_this_shops_orders_only(shop
     assert Order.objects.filter(channel="phone").latest("pk").delivery_line == "3 rue de Lappe"
 
     # Boulogne never served this number: nothing is found there, the address must be typed.
-    boulogne = client_for(demo_users["manager_boulogne"])
+    boulogne = client_for(people["manager_boulogne"])
     count = Order.objects.count()
     response = boulogne.post(url, {**base, "pizzeria": shops["boulogne"].pk, "contact_phone": "0798765432"})
     assert response.status_code == 200
@@ -249,11 +260,11 @@ def test_phone_order_finds_the_caller_by_phone_among_this_shops_orders_only(shop
 
 
 @pytest.mark.django_db
-def test_phone_order_never_looks_a_customer_up_by_email(shops, demo_users, client_for):
+def test_phone_order_never_looks_a_customer_up_by_email(shops, people, client_for):
     """Issue 13 M5: typing an e-mail copies no saved address and says nothing about accounts."""
-    customer = demo_users["customer"]
+    customer = people["customer"]
     saved = customer.addresses.order_by("-is_default", "pk").first()
-    c = client_for(demo_users["pizzaiolo"])
+    c = client_for(people["pizzaiolo"])
     url = reverse("admin:order_order_phone_order")
     base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
             "product_0": Product.objects.get(slug="marinara").pk, "quantity_0": 1}
@@ -277,8 +288,8 @@ def test_phone_order_never_looks_a_customer_up_by_email(shops, demo_users, clien
 
 
 @pytest.mark.django_db
-def test_phone_order_delivery_checks_the_zone(shops, demo_users, client_for):
-    c = client_for(demo_users["pizzaiolo"])
+def test_phone_order_delivery_checks_the_zone(shops, people, client_for):
+    c = client_for(people["pizzaiolo"])
     url = reverse("admin:order_order_phone_order")
     base = {"pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
             "product_0": Product.objects.get(slug="marinara").pk, "quantity_0": 1}
@@ -294,17 +305,21 @@ def test_phone_order_delivery_checks_the_zone(shops, demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_kitchen_sees_what_is_missing_and_may_refuse(shops, demo_users, client_for):
+def test_kitchen_sees_what_is_missing_and_may_refuse(shops, people, client_for):
     from pizzeria.services import count_stock
     from product.models import Ingredient
 
     shop = shops["bastille"]
-    order = new_order(shop, demo_users["customer"], "margherita", 2)
-    count_stock(pizzeria=shop, ingredient=Ingredient.objects.get(name="Mozzarella"), counted=100)
-    c = client_for(demo_users["pizzaiolo"])
+    order = new_order(shop, people["customer"], "margherita", 2)
+    mozza = Ingredient.objects.get(name="Mozzarella")
+    count_stock(pizzeria=shop, ingredient=mozza, counted=100)
+    needed = 2 * Product.objects.get(slug="margherita").recipe_lines.get(ingredient=mozza).quantity
+    assert needed > 100
+    c = client_for(people["pizzaiolo"])
     response = c.post(reverse("admin:order_queue_act", args=[order.pk, "accept"]), {"kind": "kitchen"}, follow=True)
     text = " ".join(messages_of(response))
-    assert "Stock insuffisant" in text and "Mozzarella : 240 g nécessaires, 100 disponibles" in text
+    assert "Stock insuffisant" in text
+    assert f"Mozzarella : {needed.normalize():f} {mozza.unit.symbol} nécessaires, 100 disponibles" in text
     order.refresh_from_db()
     assert order.status == Order.Status.TO_PREPARE
     c.post(reverse("admin:order_queue_act", args=[order.pk, "refuse"]), {"kind": "kitchen", "reason": "Plus de mozzarella"})
@@ -313,9 +328,9 @@ def test_kitchen_sees_what_is_missing_and_may_refuse(shops, demo_users, client_f
 
 
 @pytest.mark.django_db
-def test_sidebar_offers_each_queue_to_the_right_people(demo_users, client_for):
+def test_sidebar_offers_each_queue_to_the_right_people(people, client_for):
     kitchen, drivers = reverse("admin:order_kitchen"), reverse("admin:order_drivers")
-    pages = {role: client_for(demo_users[role]).get(reverse("admin:index")).content.decode()
+    pages = {role: client_for(people[role]).get(reverse("admin:index")).content.decode()
              for role in ("pizzaiolo", "driver", "manager")}
     assert f'href="{kitchen}"' in pages["pizzaiolo"] and f'href="{drivers}"' not in pages["pizzaiolo"]
     assert f'href="{drivers}"' in pages["driver"] and f'href="{kitchen}"' not in pages["driver"]

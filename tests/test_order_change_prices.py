@@ -13,6 +13,19 @@ from order.models import Order
 from order.services import place_order
 from product.models import Product
 
+
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,8 +55,8 @@ def change(client, order, quantities):
     return client.post(reverse("order:change", args=[order.number]), data)
 
 
-def test_raising_a_line_after_its_discount_ended_charges_todays_price(shops, demo_users, client_for):
-    customer = demo_users["customer"]
+def test_raising_a_line_after_its_discount_ended_charges_todays_price(shops, people, client_for):
+    customer = people["customer"]
     margherita = on_discount("margherita")
     discounted = margherita.discount_price
     order = order_of(customer, shops["bastille"], ("margherita", 2), ("reine", 1))
@@ -64,8 +77,8 @@ def test_raising_a_line_after_its_discount_ended_charges_todays_price(shops, dem
     assert order.total == 3 * margherita.price + reine_price
 
 
-def test_a_kept_or_lowered_line_keeps_the_price_it_was_ordered_at(shops, demo_users, client_for):
-    customer = demo_users["customer"]
+def test_a_kept_or_lowered_line_keeps_the_price_it_was_ordered_at(shops, people, client_for):
+    customer = people["customer"]
     margherita = on_discount("margherita")
     discounted = margherita.discount_price
     order = order_of(customer, shops["bastille"], ("margherita", 3), ("reine", 1))
@@ -78,9 +91,9 @@ def test_a_kept_or_lowered_line_keeps_the_price_it_was_ordered_at(shops, demo_us
     assert order.total == 2 * discounted + reine.unit_price
 
 
-def test_a_price_raised_since_ordering_also_reprices_a_raised_line(shops, demo_users, client_for):
+def test_a_price_raised_since_ordering_also_reprices_a_raised_line(shops, people, client_for):
     """Not only discounts: today's price, whichever way it moved."""
-    customer = demo_users["customer"]
+    customer = people["customer"]
     order = order_of(customer, shops["bastille"], ("reine", 1))
     reine = Product.objects.get(slug="reine")
     ordered = reine.selling_price
@@ -93,8 +106,8 @@ def test_a_price_raised_since_ordering_also_reprices_a_raised_line(shops, demo_u
     assert order.total == 2 * reine.price
 
 
-def test_a_product_off_the_menu_may_be_lowered_but_not_raised(shops, demo_users, client_for):
-    customer = demo_users["customer"]
+def test_a_product_off_the_menu_may_be_lowered_but_not_raised(shops, people, client_for):
+    customer = people["customer"]
     order = order_of(customer, shops["bastille"], ("margherita", 2), ("reine", 1))
     total = order.total
     Product.objects.filter(slug="margherita").update(is_active=False)
@@ -115,8 +128,8 @@ def test_a_product_off_the_menu_may_be_lowered_but_not_raised(shops, demo_users,
 
 
 @pytest.mark.parametrize("typed", ["-1", "1.5", "2,5", "21", "99999999999999999999", "1e3", "abc"])
-def test_change_quantities_are_whole_numbers_within_bounds(shops, demo_users, client_for, typed):
-    customer = demo_users["customer"]
+def test_change_quantities_are_whole_numbers_within_bounds(shops, people, client_for, typed):
+    customer = people["customer"]
     order = order_of(customer, shops["bastille"], ("reine", 1))
     response = change(client_for(customer), order, {"reine": typed})
     text = response.content.decode()
@@ -125,9 +138,9 @@ def test_change_quantities_are_whole_numbers_within_bounds(shops, demo_users, cl
     assert order.lines.get().quantity == 1
 
 
-def test_cart_raises_a_line_at_todays_price_after_the_discount_ended(client, shops, demo_users, client_for):
+def test_cart_raises_a_line_at_todays_price_after_the_discount_ended(client, shops, people, client_for):
     margherita = on_discount("margherita")
-    c = client_for(demo_users["customer"])
+    c = client_for(people["customer"])
     shop = shops["bastille"]
     c.post(reverse("home:cart_add"), {"pizzeria": shop.slug, "product": margherita.pk, "quantity": 1})
     page = c.get(reverse("home:cart")).content.decode()
@@ -141,5 +154,5 @@ def test_cart_raises_a_line_at_todays_price_after_the_discount_ended(client, sho
     page = c.get("/commande/").content.decode()
     number = re.search(r'name="number" value="([^"]+)"', page).group(1)
     c.post("/commande/", {"number": number, "fulfilment": "pickup", "payment_method": "on_delivery"})
-    order = Order.objects.filter(customer=demo_users["customer"]).latest("pk")
+    order = Order.objects.filter(customer=people["customer"]).latest("pk")
     assert order.total == margherita.price * 3 and order.lines.get().unit_price == margherita.price

@@ -16,6 +16,19 @@ from order.services import accept_order, deliver_order, finish_order, place_orde
 from product.models import Product
 from tests.admin_forms import admin_form_data
 
+
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 # Read from the code (500 € documented in docs/order-workflow.md); the fallback lets this file run
 # against the base commit, where no bound existed, and fail there on behaviour.
 CASH_CHANGE_MARGIN = getattr(services, "CASH_CHANGE_MARGIN", Decimal("500.00"))
@@ -69,9 +82,9 @@ def pages_still_answer(users, client_for):
         ("1", "inférieur"),
     ],
 )
-def test_driver_queue_refuses_an_amount_out_of_bounds_in_french(shops, demo_users, client_for, typed, expected):
-    order = out_for_delivery(shops["bastille"], demo_users)
-    c = client_for(demo_users["driver"])
+def test_driver_queue_refuses_an_amount_out_of_bounds_in_french(shops, people, client_for, typed, expected):
+    order = out_for_delivery(shops["bastille"], people)
+    c = client_for(people["driver"])
     response = c.post(
         reverse("admin:order_queue_act", args=[order.pk, "deliver"]),
         {"kind": "drivers", "collected": typed, "method": "cash"}, follow=True,
@@ -81,13 +94,13 @@ def test_driver_queue_refuses_an_amount_out_of_bounds_in_french(shops, demo_user
     order.refresh_from_db()
     assert order.status == Order.Status.OUT_FOR_DELIVERY and order.collected_amount is None
     assert not order.payments.exists()
-    pages_still_answer(demo_users, client_for)
+    pages_still_answer(people, client_for)
 
 
 @pytest.mark.django_db
-def test_order_page_form_shows_the_bound_on_the_amount_field(shops, demo_users, client_for):
-    order = out_for_delivery(shops["bastille"], demo_users)
-    c = client_for(demo_users["driver"])
+def test_order_page_form_shows_the_bound_on_the_amount_field(shops, people, client_for):
+    order = out_for_delivery(shops["bastille"], people)
+    c = client_for(people["driver"])
     url = reverse("admin:order_order_detail_deliver", args=[order.pk])
     response = c.post(url, {"collected": "1e9", "method": "cash"})
     assert response.status_code == 200
@@ -97,12 +110,12 @@ def test_order_page_form_shows_the_bound_on_the_amount_field(shops, demo_users, 
     assert "method" in response.context["form"].errors
     order.refresh_from_db()
     assert order.status == Order.Status.OUT_FOR_DELIVERY
-    pages_still_answer(demo_users, client_for)
+    pages_still_answer(people, client_for)
 
 
 @pytest.mark.django_db
-def test_cash_within_the_change_margin_and_exact_card_are_accepted(shops, demo_users, client_for):
-    users = demo_users
+def test_cash_within_the_change_margin_and_exact_card_are_accepted(shops, people, client_for):
+    users = people
     order = out_for_delivery(shops["bastille"], users)
     ceiling = order.total + CASH_CHANGE_MARGIN
     with pytest.raises(ValidationError) as refused:
@@ -124,9 +137,9 @@ def test_cash_within_the_change_margin_and_exact_card_are_accepted(shops, demo_u
 
 
 @pytest.mark.django_db
-def test_an_order_total_too_large_for_its_column_is_refused_in_french(shops, demo_users, client_for):
+def test_an_order_total_too_large_for_its_column_is_refused_in_french(shops, people, client_for):
     """Prices fit their column (7 digits) but 50 × several of them may not fit the total's (9)."""
-    customer = demo_users["customer"]
+    customer = people["customer"]
     expensive = luxury_products(3)
     count = Order.objects.count()
     with pytest.raises(ValidationError) as refused:
@@ -141,17 +154,17 @@ def test_an_order_total_too_large_for_its_column_is_refused_in_french(shops, dem
             "contact_name": "Gros client", "contact_phone": "0611223344"}
     for index, p in enumerate(expensive):
         data[f"product_{index}"], data[f"quantity_{index}"] = p.pk, 50
-    response = client_for(demo_users["pizzaiolo"]).post(reverse("admin:order_order_phone_order"), data)
+    response = client_for(people["pizzaiolo"]).post(reverse("admin:order_order_phone_order"), data)
     assert response.status_code == 200 and "dépasse le maximum" in response.content.decode()
     assert Order.objects.count() == count
-    pages_still_answer(demo_users, client_for)
+    pages_still_answer(people, client_for)
 
 
 @pytest.mark.django_db
-def test_a_changed_order_total_too_large_for_its_column_is_refused(shops, demo_users):
+def test_a_changed_order_total_too_large_for_its_column_is_refused(shops, people):
     from order.checkout import change_order
 
-    customer = demo_users["customer"]
+    customer = people["customer"]
     order = place_order(
         pizzeria=shops["bastille"], customer=customer, lines=[(Product.objects.get(slug="margherita"), 1)],
         fulfilment="pickup", payment_method="on_delivery", channel="web", by=customer,
@@ -170,11 +183,11 @@ def test_a_changed_order_total_too_large_for_its_column_is_refused(shops, demo_u
     "field, value",
     [("price", "1000000000"), ("price", "1e9"), ("price", "9.999"), ("discount_price", "1e9"), ("discount_price", "1.005")],
 )
-def test_product_admin_refuses_prices_its_column_cannot_hold(demo_users, client_for, field, value):
+def test_product_admin_refuses_prices_its_column_cannot_hold(people, client_for, field, value):
     """Head office's product form: a field error in French, the price unchanged."""
     product = Product.objects.get(slug="margherita")
     before = (product.price, product.discount_price)
-    c = client_for(demo_users["head_office"])
+    c = client_for(people["head_office"])
     url = reverse("admin:product_product_change", args=[product.pk])
     page = c.get(url)
     assert page.status_code == 200
@@ -190,10 +203,10 @@ def test_product_admin_refuses_prices_its_column_cannot_hold(demo_users, client_
 
 
 @pytest.mark.django_db
-def test_stored_amounts_read_back_on_every_backend(shops, demo_users, client_for):
+def test_stored_amounts_read_back_on_every_backend(shops, people, client_for):
     """The largest amount the rules let through is stored and read back exactly (MariaDB or SQLite)."""
-    order = out_for_delivery(shops["bastille"], demo_users)
-    deliver_order(order, by=demo_users["driver"], collected=str(order.total + CASH_CHANGE_MARGIN), method="cash")
+    order = out_for_delivery(shops["bastille"], people)
+    deliver_order(order, by=people["driver"], collected=str(order.total + CASH_CHANGE_MARGIN), method="cash")
     assert Order.objects.get(pk=order.pk).collected_amount == order.total + CASH_CHANGE_MARGIN
     assert Payment.objects.get(order=order).amount == order.total
-    pages_still_answer(demo_users, client_for)
+    pages_still_answer(people, client_for)

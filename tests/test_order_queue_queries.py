@@ -9,6 +9,19 @@ from order.models import Order, Payment
 from order.services import accept_order, confirm_order, finish_order
 from tests.payments_helpers import card_order
 
+
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,9 +46,9 @@ def queries_for(client, url):
 
 
 @pytest.mark.parametrize("queue", ["order_kitchen_partial", "order_drivers_partial"])
-def test_queue_query_count_does_not_grow_with_paid_card_orders(shops, demo_users, client_for, queue):
-    customer, cook = demo_users["customer"], demo_users["pizzaiolo"]
-    user = cook if queue == "order_kitchen_partial" else demo_users["driver"]
+def test_queue_query_count_does_not_grow_with_paid_card_orders(shops, people, client_for, queue):
+    customer, cook = people["customer"], people["pizzaiolo"]
+    user = cook if queue == "order_kitchen_partial" else people["driver"]
     client = client_for(user)
     url = reverse(f"admin:{queue}") + f"?shop={shops['bastille'].slug}"
 

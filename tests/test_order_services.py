@@ -1,5 +1,6 @@
-"""F-OM-2..6, F-ORD-5/6: the order workflow through its services, on the demo data."""
+"""F-OM-2..6, F-ORD-5/6: the order workflow through its services, on data built by the factories."""
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -20,16 +21,27 @@ from order.services import (
     refuse_order,
     take_order,
 )
-from pizzeria.models import Stock, StockMovement
-from product.models import Product
+from pizzeria.models import StaffMembership, Stock, StockMovement
+from tests.factories import PizzeriaFactory, StaffFactory, UserFactory, crew, small_menu, stock_up
 
 
-def product(slug):
-    return Product.objects.get(slug=slug)
+@pytest.fixture
+def scene(db):
+    """A stocked shop and its crew, a second shop without mozzarella and its own manager, a customer."""
+    menu = small_menu()
+    shop = PizzeriaFactory(name="OC Pizza Bastille")
+    stock_up(shop, {menu.tomato: "8000", menu.mozza: "6000", menu.ham: "3000", menu.garlic: "100"})
+    no_cheese = PizzeriaFactory(name="OC Pizza Montmartre")
+    stock_up(no_cheese, {menu.tomato: "8000", menu.mozza: "0", menu.ham: "3000", menu.garlic: "100"})
+    other = PizzeriaFactory(name="OC Pizza Boulogne")
+    people = crew(shop)
+    people["manager_boulogne"] = StaffFactory(pizzeria=other, role=StaffMembership.Role.MANAGER)
+    people["customer"] = UserFactory()
+    return SimpleNamespace(menu=menu, shop=shop, no_cheese=no_cheese, people=people)
 
 
-def stock_of(shop, ingredient_name):
-    return Stock.objects.get(pizzeria=shop, ingredient__name=ingredient_name)
+def stock_of(shop, ingredient):
+    return Stock.objects.get(pizzeria=shop, ingredient=ingredient)
 
 
 def ledger_matches(shop):
@@ -52,7 +64,7 @@ def web_order(shop, customer, *lines, payment_method="on_delivery", fulfilment="
     return place_order(
         pizzeria=shop,
         customer=customer,
-        lines=[(product(slug), qty) for slug, qty in lines],
+        lines=list(lines),
         fulfilment=fulfilment,
         payment_method=payment_method,
         channel="web",
@@ -62,17 +74,17 @@ def web_order(shop, customer, *lines, payment_method="on_delivery", fulfilment="
 
 
 @pytest.mark.django_db
-def test_place_order_prices_server_side_and_routes_by_payment(shops, demo_users):
-    customer = demo_users["customer"]
-    reine = product("reine")
-    on_delivery = web_order(shops["bastille"], customer, ("reine", 2), ("coca-cola", 1))
+def test_place_order_prices_server_side_and_routes_by_payment(scene):
+    customer = scene.people["customer"]
+    reine = scene.menu.reine
+    on_delivery = web_order(scene.shop, customer, (scene.menu.reine, 2), (scene.menu.cola, 1))
     assert on_delivery.status == Order.Status.TO_PREPARE
     assert on_delivery.payment_status == Order.PaymentStatus.TO_PAY_ON_DELIVERY
-    assert on_delivery.total == reine.selling_price * 2 + product("coca-cola").selling_price
+    assert on_delivery.total == reine.selling_price * 2 + scene.menu.cola.selling_price
     assert on_delivery.delivery_line == customer.addresses.first().line
     assert [line.unit_price for line in on_delivery.lines.all()][0] == reine.selling_price
 
-    card = web_order(shops["bastille"], customer, ("reine", 1), payment_method="card_online")
+    card = web_order(scene.shop, customer, (scene.menu.reine, 1), payment_method="card_online")
     assert card.status == Order.Status.AWAITING_CONFIRMATION
     assert card.payment_status == Order.PaymentStatus.AWAITING_PAYMENT
     with pytest.raises(TransitionNotAllowed, match="pas payée"):
@@ -84,150 +96,150 @@ def test_place_order_prices_server_side_and_routes_by_payment(shops, demo_users)
 
 
 @pytest.mark.django_db
-def test_place_order_refuses_inactive_unavailable_and_empty(shops, demo_users):
-    customer = demo_users["customer"]
+def test_place_order_refuses_inactive_unavailable_and_empty(scene):
+    customer = scene.people["customer"]
     count = Order.objects.count()
-    reine = product("reine")
+    reine = scene.menu.reine
     reine.is_active = False
     reine.save()
     with pytest.raises(ValidationError, match="plus à la carte"):
-        web_order(shops["bastille"], customer, ("reine", 1))
+        web_order(scene.shop, customer, (scene.menu.reine, 1))
     # Montmartre has no mozzarella: a margherita cannot be ordered there.
     with pytest.raises(ValidationError, match="indisponible"):
-        web_order(shops["montmartre"], customer, ("margherita", 1))
+        web_order(scene.no_cheese, customer, (scene.menu.margherita, 1))
     with pytest.raises(ValidationError, match="vide"):
-        place_order(pizzeria=shops["bastille"], customer=customer, lines=[], fulfilment="pickup",
+        place_order(pizzeria=scene.shop, customer=customer, lines=[], fulfilment="pickup",
                     payment_method="on_delivery", channel="web")
     with pytest.raises(ValidationError):
-        place_order(pizzeria=shops["bastille"], customer=customer, lines=[(product("margherita"), 1)],
+        place_order(pizzeria=scene.shop, customer=customer, lines=[(scene.menu.margherita, 1)],
                     fulfilment="delivery", payment_method="on_delivery", channel="web", address=None)
     assert Order.objects.count() == count
 
 
 @pytest.mark.django_db
-def test_phone_order_for_new_contact_needs_shop_staff(shops, demo_users):
-    lines = [(product("margherita"), 1)]
+def test_phone_order_for_new_contact_needs_shop_staff(scene):
+    lines = [(scene.menu.margherita, 1)]
     contact = {"name": "Jeanne Martin", "phone": "0601020304"}
     address = {"line": "3 rue de la Roquette", "postcode": "75011", "city": "Paris"}
     with pytest.raises(ValidationError, match="équipe"):
-        place_order(pizzeria=shops["bastille"], customer=None, lines=lines, fulfilment="delivery",
+        place_order(pizzeria=scene.shop, customer=None, lines=lines, fulfilment="delivery",
                     payment_method="on_delivery", channel="phone", address=address, contact=contact,
-                    by=demo_users["driver"])
-    order = place_order(pizzeria=shops["bastille"], customer=None, lines=lines, fulfilment="delivery",
+                    by=scene.people["driver"])
+    order = place_order(pizzeria=scene.shop, customer=None, lines=lines, fulfilment="delivery",
                         payment_method="on_delivery", channel="phone", address=address, contact=contact,
-                        by=demo_users["pizzaiolo"])
-    assert order.customer_name == "Jeanne Martin" and order.created_by == demo_users["pizzaiolo"]
+                        by=scene.people["pizzaiolo"])
+    assert order.customer_name == "Jeanne Martin" and order.created_by == scene.people["pizzaiolo"]
     assert order.status == Order.Status.TO_PREPARE and order.delivery_city == "Paris"
 
 
 @pytest.mark.django_db
-def test_full_delivery_path_takes_stock_once_and_records_everyone(shops, demo_users, django_capture_on_commit_callbacks):
-    shop = shops["bastille"]
-    mozza_before = stock_of(shop, "Mozzarella").quantity
+def test_full_delivery_path_takes_stock_once_and_records_everyone(scene, django_capture_on_commit_callbacks):
+    shop = scene.shop
+    mozza_before = stock_of(shop, scene.menu.mozza).quantity
     with django_capture_on_commit_callbacks(execute=True):
-        order = web_order(shop, demo_users["customer"], ("margherita", 2))
-        accept_order(order, by=demo_users["pizzaiolo"])
-        finish_order(order, by=demo_users["pizzaiolo"])
-        take_order(order, by=demo_users["driver"])
-        deliver_order(order, by=demo_users["driver"], collected="50", method="cash")
+        order = web_order(shop, scene.people["customer"], (scene.menu.margherita, 2))
+        accept_order(order, by=scene.people["pizzaiolo"])
+        finish_order(order, by=scene.people["pizzaiolo"])
+        take_order(order, by=scene.people["driver"])
+        deliver_order(order, by=scene.people["driver"], collected="50", method="cash")
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERED
-    assert order.pizzaiolo == demo_users["pizzaiolo"] and order.driver == demo_users["driver"]
+    assert order.pizzaiolo == scene.people["pizzaiolo"] and order.driver == scene.people["driver"]
     assert order.delivered_at and order.collected_amount == Decimal("50.00")
     assert order.payment_status == Order.PaymentStatus.PAID
-    recipe = product("margherita").recipe_lines.get(ingredient__name="Mozzarella").quantity
-    assert stock_of(shop, "Mozzarella").quantity == mozza_before - 2 * recipe
-    assert order.stock_movements.filter(reason=StockMovement.Reason.ORDER).count() == product("margherita").recipe_lines.count()
+    recipe = scene.menu.margherita.recipe_lines.get(ingredient=scene.menu.mozza).quantity
+    assert stock_of(shop, scene.menu.mozza).quantity == mozza_before - 2 * recipe
+    assert order.stock_movements.filter(reason=StockMovement.Reason.ORDER).count() == scene.menu.margherita.recipe_lines.count()
     ledger_matches(shop)
     # One e-mail per status: to prepare, in preparation, ready, out for delivery, delivered.
-    assert [m.to for m in mail.outbox] == [["client@ocpizza.fr"]] * 5
+    assert [m.to for m in mail.outbox] == [[scene.people["customer"].email]] * 5
     assert order.number in mail.outbox[-1].subject
 
 
 @pytest.mark.django_db
-def test_accept_short_of_stock_takes_nothing_and_lists_missing(shops, demo_users):
-    shop = shops["bastille"]
-    order = web_order(shop, demo_users["customer"], ("margherita", 3))
+def test_accept_short_of_stock_takes_nothing_and_lists_missing(scene):
+    shop = scene.shop
+    order = web_order(shop, scene.people["customer"], (scene.menu.margherita, 3))
     from pizzeria.services import count_stock
 
-    mozza = stock_of(shop, "Mozzarella")
+    mozza = stock_of(shop, scene.menu.mozza)
     count_stock(pizzeria=shop, ingredient=mozza.ingredient, counted=Decimal("0.1"))
     before = {s.pk: s.quantity for s in Stock.objects.filter(pizzeria=shop)}
     with pytest.raises(InsufficientStock) as info:
-        accept_order(order, by=demo_users["pizzaiolo"])
+        accept_order(order, by=scene.people["pizzaiolo"])
     assert [m[0].name for m in info.value.missing] == ["Mozzarella"]
     assert info.value.missing[0][2] == Decimal("0.1")
     assert "Mozzarella" in str(info.value)
     assert {s.pk: s.quantity for s in Stock.objects.filter(pizzeria=shop)} == before
     order.refresh_from_db()
     assert order.status == Order.Status.TO_PREPARE
-    refuse_order(order, by=demo_users["pizzaiolo"], reason="Plus de mozzarella")
+    refuse_order(order, by=scene.people["pizzaiolo"], reason="Plus de mozzarella")
     order.refresh_from_db()
     assert order.status == Order.Status.REFUSED and order.refusal_reason == "Plus de mozzarella"
     ledger_matches(shop)
 
 
 @pytest.mark.django_db
-def test_refused_transitions_change_nothing(shops, demo_users):
-    shop = shops["bastille"]
-    order = web_order(shop, demo_users["customer"], ("margherita", 1))
+def test_refused_transitions_change_nothing(scene):
+    shop = scene.shop
+    order = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1))
     with pytest.raises(TransitionNotAllowed, match="rôle"):
-        accept_order(order, by=demo_users["driver"])  # a driver does not cook
+        accept_order(order, by=scene.people["driver"])  # a driver does not cook
     with pytest.raises(TransitionNotAllowed, match="rôle"):
-        accept_order(order, by=demo_users["manager_boulogne"])  # not their shop
+        accept_order(order, by=scene.people["manager_boulogne"])  # not their shop
     with pytest.raises(TransitionNotAllowed, match="À préparer"):
-        finish_order(order, by=demo_users["pizzaiolo"])  # not accepted yet
+        finish_order(order, by=scene.people["pizzaiolo"])  # not accepted yet
     with pytest.raises(TransitionNotAllowed):
-        take_order(order, by=demo_users["driver"])
+        take_order(order, by=scene.people["driver"])
     with pytest.raises(TransitionNotAllowed):
         confirm_order(order)  # already confirmed
     order.refresh_from_db()
     assert order.status == Order.Status.TO_PREPARE and order.pizzaiolo is None
-    accept_order(order, by=demo_users["pizzaiolo"])
+    accept_order(order, by=scene.people["pizzaiolo"])
     with pytest.raises(TransitionNotAllowed):
-        accept_order(order, by=demo_users["pizzaiolo"])  # twice would take stock twice
+        accept_order(order, by=scene.people["pizzaiolo"])  # twice would take stock twice
     with pytest.raises(TransitionNotAllowed, match="rôle"):
-        cancel_order(order, by=demo_users["customer"], reason="trop tard")
+        cancel_order(order, by=scene.people["customer"], reason="trop tard")
     with pytest.raises(TransitionNotAllowed, match="rôle"):
-        cancel_order(order, by=demo_users["pizzaiolo"], reason="trop tard")
+        cancel_order(order, by=scene.people["pizzaiolo"], reason="trop tard")
 
 
 @pytest.mark.django_db
-def test_cancel_rule_returns_stock_only_when_asked_in_preparation(shops, demo_users):
-    shop = shops["bastille"]
-    manager = demo_users["manager"]
-    before = stock_of(shop, "Mozzarella").quantity
+def test_cancel_rule_returns_stock_only_when_asked_in_preparation(scene):
+    shop = scene.shop
+    manager = scene.people["manager"]
+    before = stock_of(shop, scene.menu.mozza).quantity
 
-    early = web_order(shop, demo_users["customer"], ("margherita", 1))
-    cancel_order(early, by=demo_users["customer"], reason="Je me suis trompé")
+    early = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1))
+    cancel_order(early, by=scene.people["customer"], reason="Je me suis trompé")
     assert early.status == Order.Status.CANCELLED and not early.stock_movements.exists()
 
-    returned = web_order(shop, demo_users["customer"], ("margherita", 2))
-    accept_order(returned, by=demo_users["pizzaiolo"])
-    assert stock_of(shop, "Mozzarella").quantity < before
+    returned = web_order(shop, scene.people["customer"], (scene.menu.margherita, 2))
+    accept_order(returned, by=scene.people["pizzaiolo"])
+    assert stock_of(shop, scene.menu.mozza).quantity < before
     with pytest.raises(ValidationError):
         cancel_order(returned, by=manager, reason="")  # accepted: a reason is required
     cancel_order(returned, by=manager, reason="Client injoignable", restock=True)
-    assert stock_of(shop, "Mozzarella").quantity == before
+    assert stock_of(shop, scene.menu.mozza).quantity == before
     assert returned.stock_movements.filter(reason=StockMovement.Reason.ORDER_RETURN).exists()
 
-    kept = web_order(shop, demo_users["customer"], ("margherita", 1))
-    accept_order(kept, by=demo_users["pizzaiolo"])
-    finish_order(kept, by=demo_users["pizzaiolo"])
+    kept = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1))
+    accept_order(kept, by=scene.people["pizzaiolo"])
+    finish_order(kept, by=scene.people["pizzaiolo"])
     with pytest.raises(ValidationError, match="en préparation"):
         cancel_order(kept, by=manager, reason="Brûlée", restock=True)  # already baked
     cancel_order(kept, by=manager, reason="Brûlée")
-    assert stock_of(shop, "Mozzarella").quantity < before  # consumed, and the ledger says by whom
+    assert stock_of(shop, scene.menu.mozza).quantity < before  # consumed, and the ledger says by whom
     ledger_matches(shop)
 
 
 @pytest.mark.django_db
-def test_failed_card_at_door_can_be_retried_or_paid_cash(shops, demo_users):
-    shop = shops["bastille"]
-    driver = demo_users["driver"]
-    order = web_order(shop, demo_users["customer"], ("margherita", 1))
-    accept_order(order, by=demo_users["pizzaiolo"])
-    finish_order(order, by=demo_users["pizzaiolo"])
+def test_failed_card_at_door_can_be_retried_or_paid_cash(scene):
+    shop = scene.shop
+    driver = scene.people["driver"]
+    order = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1))
+    accept_order(order, by=scene.people["pizzaiolo"])
+    finish_order(order, by=scene.people["pizzaiolo"])
     take_order(order, by=driver)
     record_failed_collection(order, by=driver, message="Carte refusée")
     order.refresh_from_db()
@@ -247,32 +259,32 @@ def test_failed_card_at_door_can_be_retried_or_paid_cash(shops, demo_users):
 
 
 @pytest.mark.django_db
-def test_mail_failure_does_not_undo_transition(shops, demo_users, settings, django_capture_on_commit_callbacks, caplog):
+def test_mail_failure_does_not_undo_transition(scene, settings, django_capture_on_commit_callbacks, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
-    order = web_order(shops["bastille"], demo_users["customer"], ("margherita", 1))
+    order = web_order(scene.shop, scene.people["customer"], (scene.menu.margherita, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        accept_order(order, by=demo_users["pizzaiolo"])
+        accept_order(order, by=scene.people["pizzaiolo"])
     order.refresh_from_db()
     assert order.status == Order.Status.IN_PREPARATION
     assert "could not be sent" in caplog.text
 
 
 @pytest.mark.django_db
-def test_paid_online_order_is_delivered_without_collection_unpaid_one_is_not(shops, demo_users):
-    shop, driver = shops["bastille"], demo_users["driver"]
-    paid = web_order(shop, demo_users["customer"], ("margherita", 1), payment_method="card_online")
+def test_paid_online_order_is_delivered_without_collection_unpaid_one_is_not(scene):
+    shop, driver = scene.shop, scene.people["driver"]
+    paid = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1), payment_method="card_online")
     record_card_payment(paid)
     confirm_order(paid)
     paid.refresh_from_db()
-    accept_order(paid, by=demo_users["pizzaiolo"])
-    finish_order(paid, by=demo_users["pizzaiolo"])
+    accept_order(paid, by=scene.people["pizzaiolo"])
+    finish_order(paid, by=scene.people["pizzaiolo"])
     take_order(paid, by=driver)
     deliver_order(paid, by=driver)
     paid.refresh_from_db()
     assert paid.status == Order.Status.DELIVERED and paid.collected_amount is None
 
-    unpaid = web_order(shop, demo_users["customer"], ("margherita", 1), payment_method="card_online")
+    unpaid = web_order(shop, scene.people["customer"], (scene.menu.margherita, 1), payment_method="card_online")
     Order.objects.filter(pk=unpaid.pk).update(status=Order.Status.OUT_FOR_DELIVERY)
     unpaid.refresh_from_db()
     with pytest.raises(TransitionNotAllowed, match="pas payée"):

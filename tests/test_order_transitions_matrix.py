@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from order.models import Order
 from order.services import TransitionNotAllowed, place_order, run_transition
+from pizzeria.models import StaffMembership
 from product.models import Product
+from tests.factories import (
+    HeadOfficeFactory, IngredientFactory, PizzeriaFactory, ProductFactory, StaffFactory, UserFactory, crew, stock_up,
+)
 
 S = Order.Status
 PEOPLE = ("customer", "pizzaiolo", "driver", "manager", "manager_boulogne", "head_office")
@@ -31,9 +35,33 @@ ALLOWED = {
 }
 
 
+@pytest.fixture
+def two_shops(db):
+    """The shop where the orders are placed (stocked through the ledger) and another one."""
+    return {"bastille": PizzeriaFactory(), "boulogne": PizzeriaFactory()}
+
+
+@pytest.fixture
+def marinara(two_shops):
+    tomato, garlic = IngredientFactory(name="Sauce tomate"), IngredientFactory(name="Ail")
+    stock_up(two_shops["bastille"], {tomato: "100000", garlic: "10000"})
+    return ProductFactory(name="Marinara", recipe={tomato: "100", garlic: "2"})
+
+
+@pytest.fixture
+def people(two_shops, marinara):
+    """One person per PEOPLE entry: the shop's crew, another shop's manager, head office, a customer."""
+    found = crew(two_shops["bastille"])
+    found["manager_boulogne"] = StaffFactory(pizzeria=two_shops["boulogne"], role=StaffMembership.Role.MANAGER)
+    found["head_office"] = HeadOfficeFactory()
+    found["customer"] = UserFactory()
+    assert set(found) == set(PEOPLE)
+    return found
+
+
 def order_in(status, shop, customer, fulfilment):
     order = place_order(
-        pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug="marinara"), 1)], fulfilment=fulfilment,
+        pizzeria=shop, customer=customer, lines=[(Product.objects.get(name="Marinara"), 1)], fulfilment=fulfilment,
         payment_method="on_delivery", channel="web",
         address=customer.addresses.first() if fulfilment == "delivery" else None, by=customer,
     )
@@ -44,13 +72,13 @@ def order_in(status, shop, customer, fulfilment):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action, fulfilment", list(ALLOWED))
-def test_matrix(action, fulfilment, shops, demo_users, client_for):
-    shop = shops["bastille"]
-    customer = demo_users["customer"]
+def test_matrix(action, fulfilment, two_shops, people, client_for):
+    shop = two_shops["bastille"]
+    customer = people["customer"]
     extra = {"reason": "test", "collected": None, "method": "cash"}
     for status in S.values:
         for person in PEOPLE:
-            user = demo_users[person]
+            user = people[person]
             allowed = person in ALLOWED[(action, fulfilment)].get(status, set())
             order = order_in(status, shop, customer, fulfilment)
             extra["collected"] = order.total
@@ -78,10 +106,10 @@ def test_matrix(action, fulfilment, shops, demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_system_confirms_only_awaiting_orders(shops, demo_users):
-    customer = demo_users["customer"]
+def test_system_confirms_only_awaiting_orders(two_shops, people):
+    customer = people["customer"]
     for status in S.values:
-        order = order_in(status, shops["bastille"], customer, "delivery")
+        order = order_in(status, two_shops["bastille"], customer, "delivery")
         if status == S.AWAITING_CONFIRMATION:
             run_transition(order, "confirm", by=None)
             order.refresh_from_db()
@@ -90,4 +118,4 @@ def test_system_confirms_only_awaiting_orders(shops, demo_users):
             with pytest.raises(TransitionNotAllowed):
                 run_transition(order, "confirm", by=None)
     with pytest.raises(TransitionNotAllowed):  # the system does not cook
-        run_transition(order_in(S.TO_PREPARE, shops["bastille"], customer, "delivery"), "accept", by=None)
+        run_transition(order_in(S.TO_PREPARE, two_shops["bastille"], customer, "delivery"), "accept", by=None)

@@ -2,7 +2,42 @@
 import pytest
 
 from order.models import Order
-from pizzeria.models import Pizzeria, Stock
+from pizzeria.models import Pizzeria, StaffMembership, Stock
+from tests.factories import (
+    HeadOfficeFactory, IngredientFactory, OrderFactory, PizzeriaFactory, ProductFactory, StaffFactory, UserFactory,
+    stock_up,
+)
+
+Role = StaffMembership.Role
+
+
+@pytest.fixture
+def stocked_shops(db):
+    """Three stocked_shops, each with stock (through the ledger) and an order; a closed fourth one."""
+    found = {slug: PizzeriaFactory(name=f"OC Pizza {slug}") for slug in ("bastille", "montmartre", "boulogne")}
+    found["nanterre"] = PizzeriaFactory(name="OC Pizza nanterre", status=Pizzeria.Status.CLOSED)
+    tomato, mozza = IngredientFactory(name="Sauce tomate"), IngredientFactory(name="Mozzarella")
+    margherita = ProductFactory(name="Margherita", recipe={tomato: "80", mozza: "125"})
+    customer = UserFactory()
+    for slug in ("bastille", "montmartre", "boulogne"):
+        stock_up(found[slug], {tomato: "5000", mozza: "5000"})
+        OrderFactory(pizzeria=found[slug], customer=customer, lines=[(margherita, 1)])
+    return found
+
+
+@pytest.fixture
+def people(stocked_shops):
+    """One login per role, as in the demo, built by the factories."""
+    manager = StaffFactory(pizzeria=stocked_shops["bastille"], role=Role.MANAGER)
+    StaffMembership.objects.create(user=manager, pizzeria=stocked_shops["montmartre"], role=Role.MANAGER)
+    return {
+        "head_office": HeadOfficeFactory(),
+        "manager": manager,
+        "manager_boulogne": StaffFactory(pizzeria=stocked_shops["boulogne"], role=Role.MANAGER),
+        "pizzaiolo": StaffFactory(pizzeria=stocked_shops["bastille"], role=Role.PIZZAIOLO),
+        "driver": StaffFactory(pizzeria=stocked_shops["bastille"], role=Role.DRIVER),
+        "customer": UserFactory(),
+    }
 
 
 def _ids(response):
@@ -10,16 +45,16 @@ def _ids(response):
 
 
 @pytest.mark.django_db
-def test_head_office_sees_every_shop(demo_users, client_for):
-    response = client_for(demo_users["head_office"]).get("/admin/pizzeria/pizzeria/")
+def test_head_office_sees_every_shop(people, stocked_shops, client_for):
+    response = client_for(people["head_office"]).get("/admin/pizzeria/pizzeria/")
     assert response.status_code == 200
-    assert response.context["cl"].result_count == Pizzeria.objects.count() == 8
+    assert response.context["cl"].result_count == Pizzeria.objects.count() == len(stocked_shops)
 
 
 @pytest.mark.django_db
-def test_manager_sees_only_own_shops_stock_and_orders(demo_users, shops, client_for):
-    client = client_for(demo_users["manager"])
-    own = {shops["bastille"].pk, shops["montmartre"].pk}
+def test_manager_sees_only_own_shops_stock_and_orders(people, stocked_shops, client_for):
+    client = client_for(people["manager"])
+    own = {stocked_shops["bastille"].pk, stocked_shops["montmartre"].pk}
 
     stock_page = client.get("/admin/pizzeria/stock/?all=1")
     assert stock_page.status_code == 200
@@ -35,16 +70,16 @@ def test_manager_sees_only_own_shops_stock_and_orders(demo_users, shops, client_
 
 
 @pytest.mark.django_db
-def test_manager_of_shop_a_gets_404_on_shop_b_by_url(demo_users, shops, client_for):
-    client = client_for(demo_users["manager"])
-    other_stock = Stock.objects.filter(pizzeria=shops["boulogne"]).first()
-    other_order = Order.objects.filter(pizzeria=shops["boulogne"]).first()
+def test_manager_of_shop_a_gets_404_on_shop_b_by_url(people, stocked_shops, client_for):
+    client = client_for(people["manager"])
+    other_stock = Stock.objects.filter(pizzeria=stocked_shops["boulogne"]).first()
+    other_order = Order.objects.filter(pizzeria=stocked_shops["boulogne"]).first()
     assert other_stock and other_order
 
     assert client.get(f"/admin/pizzeria/stock/{other_stock.pk}/change/").status_code == 404
     assert client.get(f"/admin/order/order/{other_order.pk}/change/").status_code == 404
     assert client.get(f"/admin/order/order/{other_order.pk}/history/").status_code == 404
-    assert client.get(f"/admin/pizzeria/pizzeria/{shops['boulogne'].pk}/change/").status_code == 404
+    assert client.get(f"/admin/pizzeria/pizzeria/{stocked_shops['boulogne'].pk}/change/").status_code == 404
     # a forged POST changes nothing either
     response = client.post(f"/admin/order/order/{other_order.pk}/change/", {"customer_note": "pirate"})
     assert response.status_code == 404
@@ -53,43 +88,44 @@ def test_manager_of_shop_a_gets_404_on_shop_b_by_url(demo_users, shops, client_f
 
 
 @pytest.mark.django_db
-def test_manager_cannot_edit_the_menu(demo_users, client_for):
-    client = client_for(demo_users["manager"])
+def test_manager_cannot_edit_the_menu(people, client_for):
+    client = client_for(people["manager"])
     assert client.get("/admin/product/product/").status_code == 200  # reads the menu
     assert client.get("/admin/product/product/add/").status_code == 403
     assert client.get("/admin/account/user/add/").status_code == 403
 
 
 @pytest.mark.django_db
-def test_pizzaiolo_sees_own_shop_orders_and_stock_not_users(demo_users, shops, client_for):
-    client = client_for(demo_users["pizzaiolo"])
+def test_pizzaiolo_sees_own_shop_orders_and_stock_not_users(people, stocked_shops, client_for):
+    client = client_for(people["pizzaiolo"])
     orders = client.get("/admin/order/order/")
     assert orders.status_code == 200
-    assert {o.pizzeria_id for o in orders.context["cl"].result_list} == {shops["bastille"].pk}
+    assert {o.pizzeria_id for o in orders.context["cl"].result_list} == {stocked_shops["bastille"].pk}
     assert client.get("/admin/pizzeria/stock/").status_code == 200
     assert client.get("/admin/account/user/").status_code == 403
     assert client.get("/admin/pizzeria/staffmembership/").status_code == 403
 
 
 @pytest.mark.django_db
-def test_driver_sees_orders_only(demo_users, shops, client_for):
-    client = client_for(demo_users["driver"])
+def test_driver_sees_orders_only(people, stocked_shops, client_for):
+    client = client_for(people["driver"])
     orders = client.get("/admin/order/order/")
     assert orders.status_code == 200
-    assert {o.pizzeria_id for o in orders.context["cl"].result_list} == {shops["bastille"].pk}
+    assert {o.pizzeria_id for o in orders.context["cl"].result_list} == {stocked_shops["bastille"].pk}
     assert client.get("/admin/pizzeria/stock/").status_code == 403
     assert client.get("/admin/product/product/add/").status_code == 403
 
 
 @pytest.mark.django_db
-def test_customer_cannot_enter_the_admin(demo_users, client_for):
-    response = client_for(demo_users["customer"]).get("/admin/")
+def test_customer_cannot_enter_the_admin(people, client_for):
+    response = client_for(people["customer"]).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
 @pytest.mark.django_db
 def test_demo_logins_work_through_the_admin_login_form(demo_data, client):
+    """End to end on the real demo data: its manager logs in with the demo password."""
     from tests.conftest import DEMO_PASSWORD
 
     # no `next`: a staff member who opens /admin/login/ lands on the admin, not the public site

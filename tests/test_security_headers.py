@@ -13,6 +13,12 @@ from django.test import Client
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture
+def people(chain):
+    """One login per role in the small chain built by the factories (conftest `chain`)."""
+    return chain.people
+
+
 def _csp(response):
     header = response.headers.get("Content-Security-Policy", "")
     directives = {}
@@ -24,7 +30,7 @@ def _csp(response):
 
 
 @pytest.mark.django_db
-def test_public_pages_send_a_strict_content_security_policy(demo_data):
+def test_public_pages_send_a_strict_content_security_policy(chain):
     client = Client()
     for url in ("/", "/compte/connexion/"):
         response = client.get(url)
@@ -42,7 +48,7 @@ def test_public_pages_send_a_strict_content_security_policy(demo_data):
 
 
 @pytest.mark.django_db
-def test_stripe_is_allowed_by_the_policy_where_checkout_needs_it(demo_data):
+def test_stripe_is_allowed_by_the_policy_where_checkout_needs_it(chain):
     csp = _csp(Client().get("/"))
     stripe_js = re.match(r"https?://[^/]+", settings.STRIPE_JS_URL).group(0)
     assert stripe_js in csp["script-src"]
@@ -52,10 +58,10 @@ def test_stripe_is_allowed_by_the_policy_where_checkout_needs_it(demo_data):
 
 
 @pytest.mark.django_db
-def test_admin_keeps_clickjacking_and_sniffing_protection_without_csp(demo_users, client_for):
+def test_admin_keeps_clickjacking_and_sniffing_protection_without_csp(people, client_for):
     # django-unfold needs inline scripts: the admin is excluded from the CSP (documented choice),
     # but it still refuses to be framed and to have its content types guessed.
-    for client in (Client(), client_for(demo_users["head_office"])):
+    for client in (Client(), client_for(people["head_office"])):
         response = client.get("/admin/login/" if client.cookies.get("sessionid") is None else "/admin/")
         assert response.status_code == 200
         assert "Content-Security-Policy" not in response.headers
@@ -185,64 +191,64 @@ def _admin_login(client, email, password):
 
 
 @pytest.mark.django_db
-def test_admin_login_locks_the_account_after_three_failures(demo_users):
-    from tests.conftest import DEMO_PASSWORD
+def test_admin_login_locks_the_account_after_three_failures(people):
+    from tests.factories import PASSWORD
 
-    email = demo_users["manager"].email
+    email = people["manager"].email
     client = Client(enforce_csrf_checks=True)
     for attempt in range(3):
         response = _admin_login(client, email, "mauvais-mot-de-passe-1")
         assert "_auth_user_id" not in client.session
     # Locked now: even the right password is refused, with the French lock page, not a 500.
-    response = _admin_login(client, email, DEMO_PASSWORD)
+    response = _admin_login(client, email, PASSWORD)
     assert response.status_code in (403, 429)
     assert "verrouillé" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # By account, not by address: another machine is refused too.
     other = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.9.8.7")
-    response = _admin_login(other, email, DEMO_PASSWORD)
+    response = _admin_login(other, email, PASSWORD)
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in other.session
     # Another account is not affected.
-    response = _admin_login(Client(enforce_csrf_checks=True), demo_users["head_office"].email, DEMO_PASSWORD)
+    response = _admin_login(Client(enforce_csrf_checks=True), people["head_office"].email, PASSWORD)
     assert response.status_code == 302
 
 
 @pytest.mark.django_db
-def test_two_failures_then_success_resets_the_counter(demo_users):
-    from tests.conftest import DEMO_PASSWORD
+def test_two_failures_then_success_resets_the_counter(people):
+    from tests.factories import PASSWORD
 
-    email = demo_users["pizzaiolo"].email
+    email = people["pizzaiolo"].email
     client = Client(enforce_csrf_checks=True)
     for _attempt in range(2):
         assert _admin_login(client, email, "faux").status_code == 200
-    assert _admin_login(client, email, DEMO_PASSWORD).status_code == 302
+    assert _admin_login(client, email, PASSWORD).status_code == 302
     client.logout()
     for _attempt in range(2):
         assert _admin_login(client, email, "faux").status_code == 200
-    assert _admin_login(client, email, DEMO_PASSWORD).status_code == 302
+    assert _admin_login(client, email, PASSWORD).status_code == 302
 
 
 @pytest.mark.django_db
-def test_lockout_cannot_be_dodged_by_changing_the_case_of_the_email(demo_users):
-    from tests.conftest import DEMO_PASSWORD
+def test_lockout_cannot_be_dodged_by_changing_the_case_of_the_email(people):
+    from tests.factories import PASSWORD
 
-    email = demo_users["driver"].email
+    email = people["driver"].email
     client = Client(enforce_csrf_checks=True)
     for attempt in range(3):
         _admin_login(client, email, "faux")
     # Logins ignore case; so does the lock.
     for variant in (email.upper(), f"  {email.title()} "):
-        response = _admin_login(Client(enforce_csrf_checks=True), variant, DEMO_PASSWORD)
+        response = _admin_login(Client(enforce_csrf_checks=True), variant, PASSWORD)
         assert response.status_code in (403, 429), variant
     response = Client(enforce_csrf_checks=True).post(
-        "/compte/connexion/", {"username": email.upper(), "password": DEMO_PASSWORD}
+        "/compte/connexion/", {"username": email.upper(), "password": PASSWORD}
     )
     assert response.status_code in (403, 429)
 
 
 @pytest.mark.django_db
-def test_an_absurdly_long_login_is_refused_not_a_server_error(demo_users):
+def test_an_absurdly_long_login_is_refused_not_a_server_error(people):
     for url in ("/admin/login/", "/compte/connexion/"):
         for _attempt in range(4):
             response = Client().post(url, {"username": "a" * 5000 + "@example.test", "password": "x"})

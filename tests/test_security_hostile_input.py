@@ -34,6 +34,18 @@ FAST = hsettings(
 )
 
 
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 def _raw_xss_in(response):
     content = response.content.decode("utf-8", "replace")
     return XSS in content or XSS_ATTR in content
@@ -44,9 +56,9 @@ def _no_server_error(response):
 
 
 @pytest.fixture
-def customer(demo_users):
+def customer(people):
     client = Client()
-    client.force_login(demo_users["customer"], backend="account.backends.RoleBackend")
+    client.force_login(people["customer"], backend="account.backends.RoleBackend")
     return client
 
 
@@ -56,7 +68,7 @@ def customer(demo_users):
 @pytest.mark.django_db
 @FAST
 @given(email=hostile_text, first=hostile_text, last=hostile_text, phone=hostile_text, password=hostile_text)
-def test_register_form_refuses_or_accepts_cleanly(demo_data, email, first, last, phone, password):
+def test_register_form_refuses_or_accepts_cleanly(chain, email, first, last, phone, password):
     from account.models import User
 
     before = User.objects.count()
@@ -71,7 +83,7 @@ def test_register_form_refuses_or_accepts_cleanly(demo_data, email, first, last,
 
 
 @pytest.mark.django_db
-def test_register_with_html_in_names_shows_it_escaped(demo_data):
+def test_register_with_html_in_names_shows_it_escaped(chain):
     client = Client()
     response = client.post(
         reverse("account:register"),
@@ -89,7 +101,7 @@ def test_register_with_html_in_names_shows_it_escaped(demo_data):
 @pytest.mark.django_db
 @FAST
 @given(username=hostile_text, password=hostile_text)
-def test_login_forms_never_fail_on_hostile_input(demo_data, username, password):
+def test_login_forms_never_fail_on_hostile_input(chain, username, password):
     for url in (reverse("account:login"), "/admin/login/"):
         response = Client().post(url, {"username": username, "password": password})
         _no_server_error(response)
@@ -100,7 +112,7 @@ def test_login_forms_never_fail_on_hostile_input(demo_data, username, password):
 @pytest.mark.django_db
 @FAST
 @given(email=hostile_text)
-def test_password_reset_form_never_fails(demo_data, email):
+def test_password_reset_form_never_fails(chain, email):
     response = Client().post(reverse("account:password_reset"), {"email": email})
     _no_server_error(response)
     assert not _raw_xss_in(response)
@@ -137,7 +149,7 @@ def test_catalogue_search_escapes_what_was_searched(shops, query, category):
 @pytest.mark.django_db
 @FAST
 @given(latitude=hostile_text, longitude=hostile_text, postcode=hostile_text)
-def test_pizzeria_choice_by_position_never_fails(demo_data, latitude, longitude, postcode):
+def test_pizzeria_choice_by_position_never_fails(chain, latitude, longitude, postcode):
     response = Client().get("/", {"lat": latitude, "lon": longitude, "cp": postcode})
     assert response.status_code == 200
     assert not _raw_xss_in(response)
@@ -207,7 +219,7 @@ def _checkout_form(client, **overrides):
 
 
 @pytest.mark.django_db
-def test_html_in_address_note_and_instructions_is_escaped_for_customer_and_staff(demo_users, customer, client_for):
+def test_html_in_address_note_and_instructions_is_escaped_for_customer_and_staff(people, customer, client_for):
     from order.models import Order
     from product.models import Product
 
@@ -221,9 +233,9 @@ def test_html_in_address_note_and_instructions_is_escaped_for_customer_and_staff
         (customer, reverse("order:detail", args=[order.number])),
         (customer, reverse("order:my_orders")),
         (customer, reverse("order:confirmation", args=[order.number])),
-        (client_for(demo_users["pizzaiolo"]), reverse("admin:order_kitchen")),
-        (client_for(demo_users["head_office"]), reverse("admin:order_order_change", args=[order.pk])),
-        (client_for(demo_users["head_office"]), reverse("admin:order_order_changelist")),
+        (client_for(people["pizzaiolo"]), reverse("admin:order_kitchen")),
+        (client_for(people["head_office"]), reverse("admin:order_order_change", args=[order.pk])),
+        (client_for(people["head_office"]), reverse("admin:order_order_changelist")),
     ]
     for client, url in pages:
         page = client.get(url)
@@ -255,17 +267,17 @@ def test_checkout_form_never_fails_on_hostile_input(customer, line, postcode, ci
 
 
 @pytest.mark.django_db
-def test_reminder_html_is_escaped_in_the_kitchen_queue(demo_users, client_for):
+def test_reminder_html_is_escaped_in_the_kitchen_queue(people, client_for):
     from order.services import place_order
     from product.models import Product, Reminder
 
     margherita = Product.objects.get(slug="margherita")
-    Reminder.objects.create(product=margherita, author=demo_users["pizzaiolo"], title=XSS, content=XSS_ATTR)
+    Reminder.objects.create(product=margherita, author=people["pizzaiolo"], title=XSS, content=XSS_ATTR)
     place_order(
-        pizzeria=demo_users["pizzaiolo"].memberships.first().pizzeria, customer=demo_users["customer"],
+        pizzeria=people["pizzaiolo"].memberships.first().pizzeria, customer=people["customer"],
         lines=[(margherita, 1)], fulfilment="pickup", payment_method="on_delivery",
     )
-    pizzaiolo = client_for(demo_users["pizzaiolo"])
+    pizzaiolo = client_for(people["pizzaiolo"])
     for url in (reverse("admin:order_kitchen"), reverse("admin:order_kitchen_partial"),
                 reverse("admin:product_reminder_changelist")):
         page = pizzaiolo.get(url)
@@ -279,7 +291,7 @@ def test_reminder_html_is_escaped_in_the_kitchen_queue(demo_users, client_for):
 @pytest.mark.django_db
 @FAST
 @given(body=st.binary(max_size=2000), signature=hostile_text)
-def test_webhook_refuses_unsigned_garbage(demo_data, body, signature):
+def test_webhook_refuses_unsigned_garbage(chain, body, signature):
     from order.models import WebhookEvent
 
     response = Client().post(
@@ -321,12 +333,12 @@ def test_webhook_signed_but_nonsensical_events_change_no_order(demo_data, settin
 
 @pytest.mark.mysql
 @pytest.mark.django_db(transaction=True)
-def test_checkout_sent_twice_at_once_makes_one_order(demo_users):
+def test_checkout_sent_twice_at_once_makes_one_order(people):
     from order.models import Order
     from product.models import Product
 
     first = Client()
-    first.force_login(demo_users["customer"], backend="account.backends.RoleBackend")
+    first.force_login(people["customer"], backend="account.backends.RoleBackend")
     _fill_cart(first, Product.objects.get(slug="margherita"), quantity=2)
     form = _checkout_form(first)
     second = Client()
@@ -350,12 +362,12 @@ def test_checkout_sent_twice_at_once_makes_one_order(demo_users):
         thread.join(timeout=60)
     assert len(responses) == 2
     assert all(r.status_code < 500 for r in responses), [r.status_code for r in responses]
-    orders = Order.objects.filter(customer=demo_users["customer"], number=form["number"])
+    orders = Order.objects.filter(customer=people["customer"], number=form["number"])
     assert orders.count() == 1
     order = orders.get()
     assert [(line.product.slug, line.quantity) for line in order.lines.all()] == [("margherita", 2)]
     # Both clicks land on that order (or one is told the form was already used), never on a second one.
-    assert Order.objects.filter(customer=demo_users["customer"], created_at__gte=order.created_at).count() == 1
+    assert Order.objects.filter(customer=people["customer"], created_at__gte=order.created_at).count() == 1
     for response in responses:
         if response.status_code == 302:
             assert order.number in response.url
@@ -378,14 +390,14 @@ def test_profile_form_never_fails_and_escapes(customer, first, last, phone):
 @pytest.mark.django_db
 @FAST
 @given(quantity=quantities, other=quantities)
-def test_order_change_refuses_negative_fractional_and_huge_quantities(demo_users, shops, customer, quantity, other):
+def test_order_change_refuses_negative_fractional_and_huge_quantities(people, shops, customer, quantity, other):
     from order.models import Order
     from order.services import place_order
     from product.models import Product
 
     margherita = Product.objects.get(slug="margherita")
     order = place_order(
-        pizzeria=shops["bastille"], customer=demo_users["customer"], lines=[(margherita, 2)],
+        pizzeria=shops["bastille"], customer=people["customer"], lines=[(margherita, 2)],
         fulfilment="pickup", payment_method="on_delivery",
     )
     total_before = order.total
@@ -409,12 +421,12 @@ def test_order_change_refuses_negative_fractional_and_huge_quantities(demo_users
 @pytest.mark.django_db
 @FAST
 @given(password=hostile_text, confirmation=hostile_text)
-def test_new_password_form_of_a_reset_link(demo_users, password, confirmation):
+def test_new_password_form_of_a_reset_link(people, password, confirmation):
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    user = type(demo_users["customer"]).objects.get(pk=demo_users["customer"].pk)  # a previous draw may have reset it
+    user = type(people["customer"]).objects.get(pk=people["customer"].pk)  # a previous draw may have reset it
     client = Client()
     link = reverse("account:password_reset_confirm",
                    args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
@@ -427,13 +439,13 @@ def test_new_password_form_of_a_reset_link(demo_users, password, confirmation):
 
 
 @pytest.mark.django_db
-def test_cancellation_reason_is_escaped_for_customer_and_staff(demo_users, shops, customer, client_for):
+def test_cancellation_reason_is_escaped_for_customer_and_staff(people, shops, customer, client_for):
     from order.models import Order
     from order.services import place_order
     from product.models import Product
 
     order = place_order(
-        pizzeria=shops["bastille"], customer=demo_users["customer"], lines=[(Product.objects.get(slug="margherita"), 1)],
+        pizzeria=shops["bastille"], customer=people["customer"], lines=[(Product.objects.get(slug="margherita"), 1)],
         fulfilment="pickup", payment_method="on_delivery",
     )
     response = customer.post(reverse("order:cancel", args=[order.number]), {"reason": XSS + "x" * 5000})
@@ -442,7 +454,7 @@ def test_cancellation_reason_is_escaped_for_customer_and_staff(demo_users, shops
     assert order.status == Order.Status.CANCELLED
     assert len(order.cancellation_reason) <= 255
     for client, url in ((customer, reverse("order:detail", args=[order.number])),
-                        (client_for(demo_users["manager"]), reverse("admin:order_order_change", args=[order.pk]))):
+                        (client_for(people["manager"]), reverse("admin:order_order_change", args=[order.pk]))):
         page = client.get(url)
         assert page.status_code == 200
         assert not _raw_xss_in(page), url

@@ -10,7 +10,19 @@ from tests.admin_forms import admin_form_data
 
 
 @pytest.fixture
-def people(demo_users, shops):
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def staff(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
+@pytest.fixture
+def people(staff, shops):
     from django.contrib.auth.models import Group
 
     superuser = User.objects.create_superuser(email="root@ocpizza.fr", password="pizza-demo-2026")
@@ -20,7 +32,7 @@ def people(demo_users, shops):
     colleague = User.objects.create_user(email="siege2@ocpizza.fr", password="x-pizza-2026", is_staff=True)
     colleague.groups.add(Group.objects.get(name=HEAD_OFFICE_GROUP))
     return {
-        "customer": demo_users["customer"], "head_office": demo_users["head_office"], "superuser": superuser,
+        "customer": staff["customer"], "head_office": staff["head_office"], "superuser": superuser,
         "elsewhere": elsewhere, "new_hire": new_hire, "colleague": colleague,
     }
 
@@ -30,8 +42,8 @@ ADD = reverse("admin:pizzeria_staffmembership_add")
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["customer", "head_office", "superuser", "elsewhere"])
-def test_manager_cannot_attach_outside_his_staff(demo_users, shops, people, client_for, who):
-    client = client_for(demo_users["manager"])
+def test_manager_cannot_attach_outside_his_staff(staff, shops, people, client_for, who):
+    client = client_for(staff["manager"])
     response = client.post(ADD, {"user": people[who].pk, "pizzeria": shops["bastille"].pk, "role": "driver"})
     assert response.status_code == 200
     assert "user" in response.context["adminform"].form.errors
@@ -39,17 +51,17 @@ def test_manager_cannot_attach_outside_his_staff(demo_users, shops, people, clie
 
 
 @pytest.mark.django_db
-def test_manager_attaches_a_new_hire_and_his_own_staff(demo_users, shops, people, client_for):
-    client = client_for(demo_users["manager"])
+def test_manager_attaches_a_new_hire_and_his_own_staff(staff, shops, people, client_for):
+    client = client_for(staff["manager"])
     assert client.post(ADD, {"user": people["new_hire"].pk, "pizzeria": shops["bastille"].pk, "role": "driver"}).status_code == 302
-    pizzaiolo = demo_users["pizzaiolo"]
+    pizzaiolo = staff["pizzaiolo"]
     assert client.post(ADD, {"user": pizzaiolo.pk, "pizzeria": shops["montmartre"].pk, "role": "pizzaiolo"}).status_code == 302
     assert StaffMembership.objects.filter(user=people["new_hire"], pizzeria=shops["bastille"]).exists()
 
 
 @pytest.mark.django_db
-def test_pizzeria_page_staff_inline_refuses_a_customer_on_submit(demo_users, shops, people, client_for):
-    client = client_for(demo_users["manager"])
+def test_pizzeria_page_staff_inline_refuses_a_customer_on_submit(staff, shops, people, client_for):
+    client = client_for(staff["manager"])
     url = reverse("admin:pizzeria_pizzeria_change", args=[shops["bastille"].pk])
     page = client.get(url)
     data = admin_form_data(page)
@@ -64,9 +76,9 @@ def test_pizzeria_page_staff_inline_refuses_a_customer_on_submit(demo_users, sho
 
 
 @pytest.mark.django_db
-def test_superusers_membership_is_untouchable_for_a_manager(demo_users, shops, people, client_for):
+def test_superusers_membership_is_untouchable_for_a_manager(staff, shops, people, client_for):
     membership = StaffMembership.objects.create(user=people["superuser"], pizzeria=shops["bastille"], role="driver")
-    client = client_for(demo_users["manager"])
+    client = client_for(staff["manager"])
     change = reverse("admin:pizzeria_staffmembership_change", args=[membership.pk])
     assert client.get(change).context["has_change_permission"] is False
     assert client.post(change, {"user": people["superuser"].pk, "pizzeria": shops["bastille"].pk, "role": "manager"}).status_code == 403
@@ -89,8 +101,8 @@ def test_superusers_membership_is_untouchable_for_a_manager(demo_users, shops, p
 
 
 @pytest.mark.django_db
-def test_head_office_attaches_head_office_but_not_a_superuser_nor_a_customer(demo_users, shops, people, client_for):
-    client = client_for(demo_users["head_office"])
+def test_head_office_attaches_head_office_but_not_a_superuser_nor_a_customer(staff, shops, people, client_for):
+    client = client_for(staff["head_office"])
     assert client.post(ADD, {"user": people["colleague"].pk, "pizzeria": shops["bastille"].pk, "role": "manager"}).status_code == 302
     for who in ("superuser", "customer"):
         response = client.post(ADD, {"user": people[who].pk, "pizzeria": shops["bastille"].pk, "role": "manager"})
@@ -108,22 +120,22 @@ def test_head_office_attaches_head_office_but_not_a_superuser_nor_a_customer(dem
 
 
 @pytest.mark.django_db
-def test_user_autocomplete_of_the_membership_form_offers_only_manageable_staff(demo_users, people, client_for):
-    client = client_for(demo_users["manager"])
+def test_user_autocomplete_of_the_membership_form_offers_only_manageable_staff(staff, people, client_for):
+    client = client_for(staff["manager"])
     response = client.get(reverse("admin:autocomplete"), {
         "app_label": "pizzeria", "model_name": "staffmembership", "field_name": "user", "term": "",
     })
     assert response.status_code == 200
     offered = {int(r["id"]) for r in response.json()["results"]}
-    assert demo_users["pizzaiolo"].pk in offered and people["new_hire"].pk in offered
+    assert staff["pizzaiolo"].pk in offered and people["new_hire"].pk in offered
     for who in ("customer", "head_office", "superuser", "elsewhere", "colleague"):
         assert people[who].pk not in offered, who
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("is_staff", [True, False])
-def test_head_office_creates_an_account_with_its_role_only_for_staff(demo_users, shops, client_for, is_staff):
-    client = client_for(demo_users["head_office"])
+def test_head_office_creates_an_account_with_its_role_only_for_staff(staff, shops, client_for, is_staff):
+    client = client_for(staff["head_office"])
     url = reverse("admin:account_user_add")
     page = client.get(url)
     data = admin_form_data(page, email="recrue@ocpizza.fr", first_name="Nina", last_name="Roux",

@@ -17,6 +17,18 @@ from product.models import Product
 from tests.admin_forms import admin_form_data, snapshot
 
 
+@pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
 def _staff(email, **roles):
     user = User.objects.create_user(email=email, password="pizza-demo-2026", is_staff=True)
     for slug, role in roles.items():
@@ -30,7 +42,7 @@ def cook_and_manager(shops):
 
 
 @pytest.mark.django_db
-def test_pizzaiolo_here_manager_there_cannot_staff_or_edit_this_shop(cook_and_manager, demo_users, shops, client_for):
+def test_pizzaiolo_here_manager_there_cannot_staff_or_edit_this_shop(cook_and_manager, people, shops, client_for):
     bastille, boulogne = shops["bastille"], shops["boulogne"]
     client = client_for(cook_and_manager)
     url = reverse("admin:pizzeria_pizzeria_change", args=[bastille.pk])
@@ -40,7 +52,7 @@ def test_pizzaiolo_here_manager_there_cannot_staff_or_edit_this_shop(cook_and_ma
     assert not any(i.formset.model is StaffMembership for i in page.context["inline_admin_formsets"])
 
     # the attack of the issue: himself as Bastille manager through the staff inline, radius 0.1 km
-    head_office_page = client_for(demo_users["head_office"]).get(url)
+    head_office_page = client_for(people["head_office"]).get(url)
     data = admin_form_data(head_office_page, delivery_radius_km="0.1")
     prefix = next(i.formset.prefix for i in head_office_page.context["inline_admin_formsets"]
                   if i.formset.model is StaffMembership)
@@ -82,8 +94,8 @@ def test_membership_add_form_offers_and_accepts_only_shops_where_the_role_adds(c
 
 
 @pytest.mark.django_db
-def test_this_shops_memberships_cannot_be_changed_or_deleted_by_the_manager_of_another(cook_and_manager, demo_users, shops, client_for):
-    bastille_cook = StaffMembership.objects.get(user=demo_users["pizzaiolo"], pizzeria=shops["bastille"])
+def test_this_shops_memberships_cannot_be_changed_or_deleted_by_the_manager_of_another(cook_and_manager, people, shops, client_for):
+    bastille_cook = StaffMembership.objects.get(user=people["pizzaiolo"], pizzeria=shops["bastille"])
     client = client_for(cook_and_manager)
     change = reverse("admin:pizzeria_staffmembership_change", args=[bastille_cook.pk])
     assert client.get(change).status_code == 404
@@ -99,9 +111,9 @@ def test_this_shops_memberships_cannot_be_changed_or_deleted_by_the_manager_of_a
 
 
 @pytest.mark.django_db
-def test_driver_here_manager_there_reads_no_payment_of_this_shop(demo_users, shops, client_for):
+def test_driver_here_manager_there_reads_no_payment_of_this_shop(people, shops, client_for):
     user = _staff("mixte2@ocpizza.fr", bastille="driver", boulogne="manager")
-    customer = demo_users["customer"]
+    customer = people["customer"]
     order = place_order(
         pizzeria=shops["bastille"], customer=customer, lines=[(Product.objects.get(slug="margherita"), 1)],
         fulfilment="delivery", payment_method="card_online", address=customer.addresses.get(is_default=True),

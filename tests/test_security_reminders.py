@@ -3,25 +3,39 @@ is changed or deleted by its author, a manager of a shop where the author works,
 import pytest
 from django.urls import reverse
 
-from account.models import User
 from pizzeria.models import StaffMembership
-from product.models import Product, Reminder
+from product.models import Reminder
 from tests.admin_forms import snapshot
+from tests.factories import HeadOfficeFactory, PizzeriaFactory, ProductFactory, StaffFactory, crew
+
+Role = StaffMembership.Role
 
 
 @pytest.fixture
-def reminder(demo_users):
+def shops(db):
+    return {"bastille": PizzeriaFactory(), "boulogne": PizzeriaFactory()}
+
+
+@pytest.fixture
+def people(shops):
+    """The author's shop crew, a manager of another shop, head office."""
+    found = crew(shops["bastille"])
+    found["manager_boulogne"] = StaffFactory(pizzeria=shops["boulogne"], role=Role.MANAGER)
+    found["head_office"] = HeadOfficeFactory()
+    return found
+
+
+@pytest.fixture
+def reminder(people):
     return Reminder.objects.create(
-        product=Product.objects.get(slug="margherita"), author=demo_users["pizzaiolo"], title="Pâte",
+        product=ProductFactory(name="Margherita"), author=people["pizzaiolo"], title="Pâte",
         content="48 h de pousse",
     )
 
 
 @pytest.fixture
 def other_cook(shops):
-    cook = User.objects.create_user(email="pizzaiolo.boulogne@ocpizza.fr", password="pizza-demo-2026", is_staff=True)
-    StaffMembership.objects.create(user=cook, pizzeria=shops["boulogne"], role="pizzaiolo")
-    return cook
+    return StaffFactory(pizzeria=shops["boulogne"], role=Role.PIZZAIOLO)
 
 
 def _post_change(client, reminder, title):
@@ -31,8 +45,8 @@ def _post_change(client, reminder, title):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["other_cook", "manager_boulogne", "driver"])
-def test_others_cannot_change_or_delete_a_reminder(demo_users, reminder, other_cook, client_for, who):
-    user = other_cook if who == "other_cook" else demo_users[who]
+def test_others_cannot_change_or_delete_a_reminder(people, reminder, other_cook, client_for, who):
+    user = other_cook if who == "other_cook" else people[who]
     client = client_for(user)
     before = snapshot(reminder)
     if who != "driver":  # a driver does not even read reminders
@@ -47,8 +61,8 @@ def test_others_cannot_change_or_delete_a_reminder(demo_users, reminder, other_c
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["pizzaiolo", "manager", "head_office"])
-def test_author_their_manager_and_head_office_edit_a_reminder(demo_users, reminder, client_for, who):
-    client = client_for(demo_users[who])
+def test_author_their_manager_and_head_office_edit_a_reminder(people, reminder, client_for, who):
+    client = client_for(people[who])
     assert _post_change(client, reminder, f"Pâte ({who})").status_code == 302
     reminder.refresh_from_db()
     assert reminder.title == f"Pâte ({who})"

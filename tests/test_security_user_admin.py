@@ -9,13 +9,25 @@ from tests.admin_forms import admin_form_data, snapshot
 
 
 @pytest.fixture
+def shops(chain):
+    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
+    return chain.shops
+
+
+@pytest.fixture
+def people(chain):
+    """One login per role in that chain (the keys of conftest's demo_users)."""
+    return chain.people
+
+
+@pytest.fixture
 def superuser(db):
     return User.objects.create_superuser(email="root@ocpizza.fr", password="pizza-demo-2026")
 
 
 @pytest.mark.django_db
-def test_head_office_cannot_make_itself_superuser(demo_users, client_for):
-    head_office = demo_users["head_office"]
+def test_head_office_cannot_make_itself_superuser(people, client_for):
+    head_office = people["head_office"]
     client = client_for(head_office)
     url = reverse("admin:account_user_change", args=[head_office.pk])
     page = client.get(url)
@@ -30,9 +42,9 @@ def test_head_office_cannot_make_itself_superuser(demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_head_office_cannot_grant_superuser_to_another(demo_users, client_for):
-    manager = demo_users["manager"]
-    client = client_for(demo_users["head_office"])
+def test_head_office_cannot_grant_superuser_to_another(people, client_for):
+    manager = people["manager"]
+    client = client_for(people["head_office"])
     url = reverse("admin:account_user_change", args=[manager.pk])
     data = admin_form_data(client.get(url), is_superuser="on", first_name="Sophie-Anne")
     assert client.post(url, data).status_code == 302
@@ -42,8 +54,8 @@ def test_head_office_cannot_grant_superuser_to_another(demo_users, client_for):
 
 
 @pytest.mark.django_db
-def test_head_office_cannot_change_a_superuser_nor_reset_its_password(demo_users, superuser, client_for):
-    client = client_for(demo_users["head_office"])
+def test_head_office_cannot_change_a_superuser_nor_reset_its_password(people, superuser, client_for):
+    client = client_for(people["head_office"])
     before = snapshot(superuser)
     page = client.get(reverse("admin:account_user_change", args=[superuser.pk]))
     assert page.status_code == 200 and page.context["has_change_permission"] is False
@@ -63,8 +75,8 @@ def test_head_office_cannot_change_a_superuser_nor_reset_its_password(demo_users
 
 
 @pytest.mark.django_db
-def test_a_superuser_still_grants_superuser(demo_users, superuser, client_for):
-    manager = demo_users["manager"]
+def test_a_superuser_still_grants_superuser(people, superuser, client_for):
+    manager = people["manager"]
     client = client_for(superuser)
     url = reverse("admin:account_user_change", args=[manager.pk])
     assert client.post(url, admin_form_data(client.get(url), is_superuser="on")).status_code == 302
@@ -73,11 +85,11 @@ def test_a_superuser_still_grants_superuser(demo_users, superuser, client_for):
 
 
 @pytest.mark.django_db
-def test_head_office_cannot_change_nor_delete_a_superusers_address(demo_users, superuser, client_for):
+def test_head_office_cannot_change_nor_delete_a_superusers_address(people, superuser, client_for):
     from account.models import Address
 
     address = Address.objects.create(user=superuser, line="1 rue du Siège", postcode="75001", city="Paris")
-    client = client_for(demo_users["head_office"])
+    client = client_for(people["head_office"])
     url = reverse("admin:account_address_change", args=[address.pk])
     data = admin_form_data(client_for(superuser).get(url), line="99 rue Pirate")
     assert client.post(url, data).status_code == 403

@@ -7,7 +7,25 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from home.cart import Cart
+from pizzeria.models import Pizzeria
 from product.models import Product
+from tests.factories import IngredientFactory, PizzeriaFactory, ProductFactory, stock_up
+
+
+@pytest.fixture
+def shops(db):
+    """Two stocked shops, one short of mozzarella, one opening soon; a menu where the marinara
+    (no cheese) sells at a discount price."""
+    tomato, mozza = IngredientFactory(name="Sauce tomate"), IngredientFactory(name="Mozzarella")
+    ProductFactory(name="Margherita", price=Decimal("9.50"), recipe={tomato: "80", mozza: "125"})
+    ProductFactory(name="Marinara", price=Decimal("8.50"), discount_price=Decimal("7.50"), recipe={tomato: "100"})
+    ProductFactory(name="Reine", price=Decimal("11.50"), recipe={tomato: "80", mozza: "100"})
+    found = {slug: PizzeriaFactory(name=f"OC Pizza {slug}") for slug in ("bastille", "montparnasse", "montmartre")}
+    found["levallois"] = PizzeriaFactory(name="OC Pizza levallois", status=Pizzeria.Status.OPENING_SOON)
+    for slug in ("bastille", "montparnasse"):
+        stock_up(found[slug], {tomato: "8000", mozza: "8000"})
+    stock_up(found["montmartre"], {tomato: "8000", mozza: "0"})
+    return found
 
 
 @pytest.fixture
@@ -32,10 +50,11 @@ def test_add_change_remove_and_total_from_database_prices(shops, make_request):
     again = Cart(make_request())  # a new request reads the same session
     assert again.pizzeria_id == shops["bastille"].pk
     assert [(p.slug, q) for p, q in again.lines()] == [("margherita", 3), ("marinara", 1)]
-    # Marinara sells at its discount price 7.50.
-    assert again.total() == Decimal("3") * Decimal("9.50") + Decimal("7.50")
+    # Marinara sells at its discount price.
+    assert marinara.selling_price == marinara.discount_price < marinara.price
+    assert again.total() == 3 * margherita.price + marinara.discount_price
     Product.objects.filter(slug="margherita").update(price=Decimal("10.00"))
-    assert Cart(make_request()).total() == Decimal("37.50")
+    assert Cart(make_request()).total() == 3 * Decimal("10.00") + marinara.discount_price
     again.set_quantity(margherita, 1)
     again.remove(marinara)
     assert [(p.slug, q) for p, q in Cart(make_request()).lines()] == [("margherita", 1)]

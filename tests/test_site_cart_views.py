@@ -1,8 +1,48 @@
 """F-ORD-2, F-ORD-3 through the site's pages: forged posts refused, prices from the server, delivery zone."""
+from decimal import Decimal
+
+import pytest
 from django.urls import reverse
 
 from home.cart import SESSION_KEY
 from product.models import Product
+from tests.factories import PizzeriaFactory, UserFactory, small_menu, stock_up
+
+
+# Where the demo's shops stand: the delivery zone and "nearest first" are about real places.
+PLACES = {
+    "bastille": ("75011", "48.853400", "2.372200"),
+    "montmartre": ("75018", "48.884700", "2.337600"),
+    "montparnasse": ("75014", "48.842100", "2.328000"),
+    "boulogne": ("92100", "48.839700", "2.239900"),
+    "vincennes": ("94300", "48.847400", "2.437300"),
+}
+
+
+@pytest.fixture
+def shops(db):
+    """Five open shops at the demo's places (20 km zones), built by the factories and stocked
+    through the ledger; Montmartre has no mozzarella. The marinara sells at a discount price."""
+    menu = small_menu()
+    menu.marinara.discount_price = menu.marinara.price - Decimal("1.50")
+    menu.marinara.save()
+    found = {}
+    for slug, (postcode, latitude, longitude) in PLACES.items():
+        found[slug] = PizzeriaFactory(name=f"OC Pizza {slug.title()}", slug=slug, postcode=postcode,
+                                      latitude=Decimal(latitude), longitude=Decimal(longitude),
+                                      delivery_radius_km=Decimal("20"))
+        mozza = "0" if slug == "montmartre" else "6000"
+        stock_up(found[slug], {menu.tomato: "8000", menu.mozza: mozza, menu.ham: "3000", menu.garlic: "100"})
+    return found
+
+
+@pytest.fixture
+def people(shops):
+    return {"customer": UserFactory()}
+
+
+def euros(amount):
+    return f"{amount:.2f}".replace(".", ",") + " €"
 
 
 def add(client, shop, slug, quantity=1, **extra):
@@ -19,7 +59,9 @@ def test_add_then_cart_page_shows_server_prices(client, shops):
     response = add(client, "bastille", "marinara", 2, price="0.01")
     assert "Marinara ajouté au panier." in response.content.decode()
     html = client.get(reverse("home:cart")).content.decode()
-    assert "15,00 €" in html  # 2 × 7.50, whatever the browser sent
+    marinara = Product.objects.get(slug="marinara")
+    assert marinara.selling_price == marinara.discount_price
+    assert euros(2 * marinara.selling_price) in html  # whatever the browser sent
     assert 'class="badge"' in html
 
 
@@ -66,19 +108,20 @@ def test_cart_needs_post_and_csrf(shops):
     assert strict.post(reverse("home:cart_add"), {"pizzeria": "bastille", "product": product.pk}).status_code == 403
 
 
-def test_delivery_address_refused_30_km_away_then_accepted_and_saved(client_for, demo_users, shops):
-    client = client_for(demo_users["customer"])
+def test_delivery_address_refused_30_km_away_then_accepted_and_saved(client_for, people, shops):
+    client = client_for(people["customer"])
     add(client, "bastille", "marinara")
     html = client.post(
         reverse("home:cart"), {"line": "2 place de la Gare", "postcode": "95000", "city": "Cergy", "save": "on"}
     ).content.decode()
-    assert "hors de sa zone de livraison (20 km)" in html
-    assert not demo_users["customer"].addresses.filter(postcode="95000").exists()
+    radius = shops["bastille"].delivery_radius_km
+    assert f"hors de sa zone de livraison ({radius.normalize():f} km)" in html
+    assert not people["customer"].addresses.filter(postcode="95000").exists()
     response = client.post(
         reverse("home:cart"), {"line": "8 rue de Charonne", "postcode": "75011", "city": "Paris", "save": "on"}, follow=True
     )
     assert "Adresse acceptée : OC Pizza Bastille livre à cette adresse" in response.content.decode()
-    saved = demo_users["customer"].addresses.get(line="8 rue de Charonne")
+    saved = people["customer"].addresses.get(line="8 rue de Charonne")
     assert saved.latitude is not None
     delivery = client.session[SESSION_KEY]["delivery"]
     assert delivery["postcode"] == "75011" and delivery["address_id"] == saved.pk

@@ -1,9 +1,29 @@
 """F-ORD-3: the delivery zone (radius and served postcodes) with the offline geocoder."""
+from decimal import Decimal as D
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from home.delivery import check_delivery_address, distance_km
+from tests.factories import PizzeriaFactory
+
+
+@pytest.fixture
+def shops(db):
+    """Three zones: a 20 km radius (Bastille), an 8 km radius (Boulogne), a list of served
+    postcodes (Vincennes), at the demo shops' places."""
+    return {
+        "bastille": PizzeriaFactory(latitude=D("48.853400"), longitude=D("2.372200"), delivery_radius_km=D("20")),
+        "boulogne": PizzeriaFactory(
+            postcode="92100", city="Boulogne-Billancourt", latitude=D("48.839700"), longitude=D("2.239900"),
+            delivery_radius_km=D("8"),
+        ),
+        "vincennes": PizzeriaFactory(
+            postcode="94300", city="Vincennes", latitude=D("48.847400"), longitude=D("2.437300"),
+            delivery_radius_km=D("20"), served_postcodes="94300, 94160, 94220, 75012, 75020",
+        ),
+    }
 
 
 def test_distance_paris_versailles_is_about_17_km():

@@ -8,9 +8,22 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
 from order.services import accept_order, cancel_order, finish_order, place_order
-from pizzeria.models import Stock, StockMovement
+from pizzeria.models import StaffMembership, Stock, StockMovement
 from pizzeria.services import correct_stock
-from product.models import Ingredient, Product
+from tests.factories import PizzeriaFactory, ProductFactory, UserFactory, crew, small_menu, stock_up
+
+
+@pytest.fixture
+def scene(db):
+    """A shop stocked through the ledger, with five pizzas, its manager and pizzaiolo, a customer."""
+    menu = small_menu()
+    menu.four_cheese = ProductFactory(name="Quatre fromages", recipe={menu.tomato: "80", menu.mozza: "150"})
+    menu.diavola = ProductFactory(name="Diavola", recipe={menu.tomato: "80", menu.mozza: "100", menu.garlic: "1"})
+    shop = PizzeriaFactory()
+    stock_up(shop, {menu.tomato: "8000", menu.mozza: "6000", menu.ham: "3000", menu.garlic: "100"})
+    people = crew(shop, StaffMembership.Role.MANAGER, StaffMembership.Role.PIZZAIOLO)
+    people["customer"] = UserFactory()
+    return menu, shop, people
 
 
 def assert_books_balance():
@@ -24,27 +37,27 @@ def assert_books_balance():
 
 def order(shop, customer, *lines):
     return place_order(
-        pizzeria=shop, customer=customer, lines=[(Product.objects.get(slug=s), q) for s, q in lines],
+        pizzeria=shop, customer=customer, lines=list(lines),
         fulfilment="pickup", payment_method="on_delivery", channel="web", by=customer,
     )
 
 
 @pytest.mark.django_db
-def test_every_kind_of_change_keeps_stock_equal_to_its_ledger(shops, demo_users):
-    shop = shops["bastille"]
-    assert_books_balance()  # the demo data itself, orders included
-    manager, pizzaiolo, customer = demo_users["manager"], demo_users["pizzaiolo"], demo_users["customer"]
-    mozza = Ingredient.objects.get(name="Mozzarella")
+def test_every_kind_of_change_keeps_stock_equal_to_its_ledger(scene):
+    menu, shop, people = scene
+    assert_books_balance()  # the opening stock itself
+    manager, pizzaiolo, customer = people["manager"], people["pizzaiolo"], people["customer"]
+    mozza = menu.mozza
     correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="delivery", delta="5000", note="Livraison lundi")
     correct_stock(pizzeria=shop, ingredient=mozza, by=pizzaiolo, reason="loss", delta="-120")
     correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="correction", delta="7.5", note="Erreur de saisie")
     correct_stock(pizzeria=shop, ingredient=mozza, by=manager, reason="inventory", counted="6000")
-    accepted = order(shop, customer, ("reine", 2), ("margherita", 1))
+    accepted = order(shop, customer, (menu.reine, 2), (menu.margherita, 1))
     accept_order(accepted, by=pizzaiolo)
-    returned = order(shop, customer, ("quatre-fromages", 1))
+    returned = order(shop, customer, (menu.four_cheese, 1))
     accept_order(returned, by=pizzaiolo)
     cancel_order(returned, by=manager, reason="Client parti", restock=True)
-    consumed = order(shop, customer, ("diavola", 1))
+    consumed = order(shop, customer, (menu.diavola, 1))
     accept_order(consumed, by=pizzaiolo)
     finish_order(consumed, by=pizzaiolo)
     cancel_order(consumed, by=manager, reason="Brûlée")
@@ -57,13 +70,15 @@ def test_every_kind_of_change_keeps_stock_equal_to_its_ledger(shops, demo_users)
 
 
 @pytest.mark.django_db
-def test_accept_makes_the_same_number_of_queries_for_1_or_5_lines(shops, demo_users):
-    shop, customer = shops["bastille"], demo_users["customer"]
-    small = order(shop, customer, ("reine", 1))
-    big = order(shop, customer, ("reine", 1), ("margherita", 2), ("quatre-fromages", 1), ("diavola", 1), ("calzone", 1))
+def test_accept_makes_the_same_number_of_queries_for_1_or_5_lines(scene):
+    menu, shop, people = scene
+    customer = people["customer"]
+    small = order(shop, customer, (menu.reine, 1))
+    big = order(shop, customer, (menu.reine, 1), (menu.margherita, 2), (menu.four_cheese, 1), (menu.diavola, 1),
+                (menu.marinara, 1))
     counts = []
     for o in (small, big):
-        pizzaiolo = type(demo_users["pizzaiolo"]).objects.get(pk=demo_users["pizzaiolo"].pk)  # cold role cache
+        pizzaiolo = type(people["pizzaiolo"]).objects.get(pk=people["pizzaiolo"].pk)  # cold role cache
         with CaptureQueriesContext(connection) as queries:
             accept_order(o, by=pizzaiolo)
         counts.append(len(queries))
