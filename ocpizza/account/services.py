@@ -1,6 +1,12 @@
 """Writes on accounts and roles."""
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from account.models import Address
 from account.roles import HEAD_OFFICE_APPS, HEAD_OFFICE_GROUP, ROLE_GROUPS, ROLE_PERMISSIONS
@@ -73,12 +79,6 @@ def send_set_password_email(*, user, request=None):
     Django's PasswordResetForm skips users without a usable password, so the mail is built here
     with the same token generator: the link expires with PASSWORD_RESET_TIMEOUT.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.contrib.sites.shortcuts import get_current_site
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
     site = get_current_site(request) if request else None
     context = {
