@@ -50,7 +50,9 @@ demo: populate
 	echo ""; \
 	STRIPE_API_BASE=http://localhost:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
+# The import contracts first (.importlinter, docs/architecture.md): screens -> domain, never back.
 test: install browser-deps
+	PYTHONPATH=ocpizza $(VENV)/bin/lint-imports
 	APP_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install

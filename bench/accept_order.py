@@ -34,7 +34,7 @@ def main(repetitions=20):
         from pizzeria.models import Pizzeria
         from pizzeria.services import count_stock
         from product.models import Ingredient, Product, RecipeLine
-        from product.populate import load_demo, load_reference
+        from demo.populate import load_demo, load_reference
 
         load_reference()
         load_demo()

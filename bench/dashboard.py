@@ -54,11 +54,11 @@ def main(count=200_000, repetitions=5):
 
     from account.models import User
     from dashboard.forms import paris_today
-    from dashboard.sample import generate_orders
+    from demo.sample import generate_orders
     from order.models import Order, OrderLine
     from pizzeria.models import Pizzeria
     from product.models import Product
-    from product.populate import load_demo, load_reference
+    from demo.populate import load_demo, load_reference
 
     load_reference()
     load_demo()

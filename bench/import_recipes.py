@@ -59,7 +59,7 @@ def main(lines=10_000):
         from account.models import User
         from product.imports import FrenchCSV
         from product.models import Ingredient, Product, RecipeLine
-        from product.populate import load_reference
+        from demo.populate import load_reference
         from product.resources import RecipeLineResource
 
         load_reference()
@@ -113,7 +113,7 @@ def main(lines=10_000):
         # Stock counts: each line through count_stock, on purpose (lock, ledger movement, history).
         from pizzeria.models import Stock, StockMovement
         from pizzeria.resources import StockCountResource
-        from product.populate import load_demo
+        from demo.populate import load_demo
 
         load_demo()
         stocks = list(Stock.objects.select_related("pizzeria", "ingredient").order_by("pizzeria__slug", "ingredient__name"))

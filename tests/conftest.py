@@ -36,7 +36,7 @@ def _empty_cache():
 
 @pytest.fixture
 def reference_data(db):
-    from product.populate import load_reference
+    from demo.populate import load_reference
 
     load_reference()
 
@@ -44,7 +44,7 @@ def reference_data(db):
 @pytest.fixture
 def demo_data(db):
     """Pizzerias, menu, recipes, stock, one login per role, a few orders (fixtures/*.json)."""
-    from product.populate import load_demo, load_reference
+    from demo.populate import load_demo, load_reference
 
     load_reference()
     return load_demo()

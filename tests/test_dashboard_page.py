@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dashboard.sample import generate_orders
+from demo.sample import generate_orders
 from product.models import Product
 from tests.dashboard_data import build_known_orders
 from tests.factories import PizzeriaFactory, ProductFactory

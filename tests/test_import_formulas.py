@@ -111,7 +111,7 @@ def evil_names(shops, demo_users):
 def test_every_dashboard_export_neutralises_names_and_keeps_numbers(evil_names, demo_users, client_for, fmt):
     from django.utils import timezone
 
-    from dashboard.sample import generate_orders
+    from demo.sample import generate_orders
     from product.models import Product
 
     today = timezone.localdate()  # sales of the evil product in the evil shop

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from home.delivery import check_delivery_address, distance_km
+from pizzeria.delivery import check_delivery_address, distance_km
 from tests.factories import PizzeriaFactory
 
 
@@ -75,7 +75,7 @@ def test_unknown_or_malformed_postcode_is_refused(shops):
 
 
 def test_offline_table_covers_paris_and_inner_ring():
-    from home.geocoding import _load_postcodes
+    from pizzeria.geocoding import _load_postcodes
     from django.conf import settings
 
     table = _load_postcodes(str(settings.REPO_DIR / "fixtures" / "postcodes_idf.csv"))

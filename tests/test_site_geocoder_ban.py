@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from home.delivery import check_delivery_address
-from home.geocoding import AddressNotFound, BanGeocoder, GeocoderUnavailable, get_geocoder
+from pizzeria.delivery import check_delivery_address
+from pizzeria.geocoding import AddressNotFound, BanGeocoder, GeocoderUnavailable, get_geocoder
 
 ROQUETTE = {
     "type": "FeatureCollection",

@@ -11,7 +11,7 @@ from account.models import Address, User
 from account.roles import is_head_office, manageable_staff, may_touch_user, pizzerias_of, pizzerias_with_perm
 from account.services import send_set_password_email
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet
-from pizzeria.admin_mixins import BusinessAdmin, HeadOfficeWriteMixin
+from ocpizza.admin_base import BusinessAdmin, HeadOfficeWriteMixin
 from pizzeria.models import StaffMembership
 
 admin.site.unregister(Group)

@@ -7,6 +7,8 @@ class AccountConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
+        # Signal wiring waits for ready(): account.lockout reads axes' models, which need the app
+        # registry loaded.
         from django.contrib.auth.signals import user_logged_in
 
         from account.lockout import reset_account_on_login

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
 
-from account.models import User
+from account.models import Address, User
 
 
 class StaffCreationForm(forms.ModelForm):
@@ -134,8 +134,6 @@ class AddressForm(forms.ModelForm):
     make_default = forms.BooleanField(label=_("Adresse par défaut"), required=False)
 
     class Meta:
-        from account.models import Address
-
         model = Address
         fields = ["label", "line", "postcode", "city"]
         widgets = {

@@ -6,9 +6,15 @@ populate); account.backends.RoleBackend grants a user the permissions of the rol
 hold. Which *rows* a user may touch is decided by pizzerias_of() / has_role(); what they may do
 on one object by has_shop_perm(): the roles held in THAT object's pizzeria, never the union of
 every shop's roles.
+
+The memberships (pizzeria.StaffMembership) are read through the user's reverse relation
+`user.memberships`, never by importing pizzeria: accounts sit below the pizzerias in the layers
+(docs/architecture.md), the membership's foreign key points from pizzeria to the user.
 """
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from account.models import User
 
 HEAD_OFFICE_GROUP = "Siège"
 
@@ -76,11 +82,7 @@ def is_head_office(user):
 
 def _memberships(user):
     if not hasattr(user, "_ocpizza_memberships"):
-        from pizzeria.models import StaffMembership
-
-        user._ocpizza_memberships = frozenset(
-            StaffMembership.objects.filter(user=user).values_list("pizzeria_id", "role")
-        )
+        user._ocpizza_memberships = frozenset(user.memberships.values_list("pizzeria_id", "role"))
     return user._ocpizza_memberships
 
 
@@ -159,9 +161,6 @@ def manageable_staff(actor):
     they manage and the staff accounts not yet placed in any shop (new hires created by head
     office), never the staff of other shops alone.
     """
-    from account.models import User
-    from pizzeria.models import StaffMembership
-
     users = User.objects.filter(is_staff=True)
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return users.none()
@@ -173,9 +172,9 @@ def manageable_staff(actor):
     shops = pizzerias_with_perm(actor, "pizzeria.add_staffmembership", "pizzeria.change_staffmembership")
     if not shops:
         return users.none()
-    placed = StaffMembership.objects.values("user_id")
+    placed = User.objects.filter(memberships__isnull=False).values("pk")
     return users.exclude(groups__name=HEAD_OFFICE_GROUP).filter(
-        Q(pk__in=StaffMembership.objects.filter(pizzeria__in=shops).values("user_id")) | ~Q(pk__in=placed)
+        Q(pk__in=User.objects.filter(memberships__pizzeria__in=shops).values("pk")) | ~Q(pk__in=placed)
     )
 
 

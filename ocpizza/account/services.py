@@ -1,7 +1,14 @@
 """Writes on accounts and roles."""
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from account.models import Address
 from account.roles import HEAD_OFFICE_APPS, HEAD_OFFICE_GROUP, ROLE_GROUPS, ROLE_PERMISSIONS
 
 
@@ -36,15 +43,14 @@ def set_default_address(*, address):
 
 
 @transaction.atomic
-def save_address(*, user, label="", line, postcode, city, make_default=False, address=None):
-    """Create (or update) a saved address of `user`, placed by the geocoder (F-ORD-3).
+def save_address(*, user, geocoder, label="", line, postcode, city, make_default=False, address=None):
+    """Create (or update) a saved address of `user`, placed by `geocoder` (F-ORD-3).
 
+    The caller passes the geocoder (pizzeria.geocoding.get_geocoder()): accounts sit below the
+    pizzerias in the layers, so they never import the shops' geocoding themselves.
     Raises ValidationError with a French message for an address the geocoder cannot place."""
-    from account.models import Address
-    from home.geocoding import get_geocoder
-
     postcode = (postcode or "").strip().replace(" ", "")
-    place = get_geocoder().geocode(line=line, postcode=postcode, city=city)
+    place = geocoder.geocode(line=line, postcode=postcode, city=city)
     address = address or Address(user=user)
     address.label, address.line, address.postcode, address.city = label.strip(), line.strip(), postcode, city.strip()
     address.latitude, address.longitude = place.latitude, place.longitude
@@ -73,12 +79,6 @@ def send_set_password_email(*, user, request=None):
     Django's PasswordResetForm skips users without a usable password, so the mail is built here
     with the same token generator: the link expires with PASSWORD_RESET_TIMEOUT.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.contrib.sites.shortcuts import get_current_site
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
     site = get_current_site(request) if request else None
     context = {

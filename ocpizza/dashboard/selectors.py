@@ -18,6 +18,7 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from account.roles import is_head_office, pizzerias_of
 from dashboard.forms import PARIS
 from order.models import Order, OrderLine
 from pizzeria.models import Pizzeria, Stock, StockMovement
@@ -300,8 +301,6 @@ def latest_movements(*, pizzerias, limit=20):
 
 def dashboard_pizzerias(user):
     """The shops whose figures `user` may read: all for head office, else those they manage."""
-    from account.roles import is_head_office, pizzerias_of
-
     if is_head_office(user):
         return Pizzeria.objects.order_by("name")
     return Pizzeria.objects.filter(pk__in=pizzerias_of(user, "manager")).order_by("name")

@@ -1,5 +1,6 @@
 """Permission callbacks of the unfold sidebar (named by dotted path in settings.UNFOLD)."""
 from account.roles import is_head_office as _is_head_office
+from order.selectors import DRIVER_ROLES, KITCHEN_ROLES, queue_pizzerias
 
 
 def is_head_office(request):
@@ -27,12 +28,8 @@ def can_view_products(request):
 
 
 def can_use_kitchen(request):
-    from order.selectors import KITCHEN_ROLES, queue_pizzerias
-
     return queue_pizzerias(request.user, KITCHEN_ROLES).exists()
 
 
 def can_use_driver_queue(request):
-    from order.selectors import DRIVER_ROLES, queue_pizzerias
-
     return queue_pizzerias(request.user, DRIVER_ROLES).exists()

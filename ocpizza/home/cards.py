@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from product.selectors import catalogue, catalogue_version
+from pizzeria.selectors import catalogue, catalogue_version
 
 
 def _price(product, instead_of):
@@ -82,7 +82,7 @@ CACHE_SECONDS = 300
 
 def cached_product_cards(request, *, pizzeria, query, category, can_order, placeholder, max_quantity):
     """(number of products, cards HTML) of a pizzeria's catalogue, kept in the cache until the
-    shop's stock, the menu or the recipes change (product.selectors.catalogue_version).
+    shop's stock, the menu or the recipes change (pizzeria.selectors.catalogue_version).
 
     Building the cards is most of the catalogue's time; the version check is one small query, so
     a cached page never shows an availability older than the last stock movement."""

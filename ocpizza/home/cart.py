@@ -19,7 +19,7 @@ API (used by the site's cart pages and by checkout):
     cart.is_empty()
     cart.validate()    # re-checks every line against today's menu and stock; ValidationError listing problems
     cart.delivery_address      # dict(line, postcode, city, latitude, longitude, address_id) accepted by
-                               # home.delivery.check_delivery_address on the cart page, or None
+                               # pizzeria.delivery.check_delivery_address on the cart page, or None
     cart.set_delivery_address(line=, postcode=, city=, latitude=, longitude=, address_id=None)
     cart.clear_delivery_address()
 
@@ -31,9 +31,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from order.checkout import MAX_QUANTITY
+from pizzeria.models import Pizzeria
+from pizzeria.selectors import product_availability
+from product.models import Product
+
 SESSION_KEY = "ocpizza_cart"
 MIN_QUANTITY = 1
-MAX_QUANTITY = 20
+# MAX_QUANTITY (a web order's line limit) is the domain's rule (order.checkout): the cart only
+# stores lines, so it reads the limit from there and cannot disagree with checkout.
 
 
 class Cart:
@@ -57,8 +63,6 @@ class Cart:
         if self._pizzeria_id is None:
             return None
         if self._pizzeria_cache is None or self._pizzeria_cache.pk != self._pizzeria_id:
-            from pizzeria.models import Pizzeria
-
             self._pizzeria_cache = Pizzeria.objects.filter(pk=self._pizzeria_id).first()
         return self._pizzeria_cache
 
@@ -86,7 +90,7 @@ class Cart:
         return dict(self._delivery) if self._delivery else None
 
     def set_delivery_address(self, *, line, postcode, city, latitude, longitude, address_id=None):
-        """Remember an address the shop serves (checked by home.delivery.check_delivery_address)."""
+        """Remember an address the shop serves (checked by pizzeria.delivery.check_delivery_address)."""
         self._delivery = {
             "line": line,
             "postcode": postcode,
@@ -137,8 +141,6 @@ class Cart:
         Products deleted or taken off the menu since they were added are dropped (and
         forgotten by the session)."""
         if self._lines_cache is None:
-            from product.models import Product
-
             ids = [int(k) for k in self._quantities]
             products = list(Product.objects.filter(pk__in=ids, is_active=True).order_by("category", "name"))
             found = {str(p.pk) for p in products}
@@ -155,8 +157,6 @@ class Cart:
         """Re-check the whole cart (at checkout): shop open, products on the menu, stock enough.
 
         Raises ValidationError with one French message per problem."""
-        from pizzeria.selectors import product_availability
-
         errors = []
         pizzeria = self.pizzeria
         if pizzeria is None:
@@ -189,8 +189,6 @@ class Cart:
         return quantity
 
     def _check_product(self, product, quantity):
-        from pizzeria.selectors import product_availability
-
         pizzeria = self.pizzeria
         if pizzeria is None:
             raise ValidationError(_("Choisissez d'abord une pizzeria."))

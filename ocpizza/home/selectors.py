@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from pizzeria.models import Pizzeria
-from home.delivery import distance_km
+from pizzeria.delivery import distance_km
 
 
 @dataclass(frozen=True)

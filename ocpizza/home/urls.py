@@ -1,17 +1,16 @@
 from django.urls import path
 
-from home import views
-from order.views import checkout
+from home.views import cart, catalogue, checkout
 
 app_name = "home"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("commande/", checkout, name="checkout"),  # order.views (issue 7): cart -> order
-    path("pizzeria/<slug:slug>/", views.catalogue, name="catalogue"),
-    path("panier/", views.cart_page, name="cart"),
-    path("panier/ajouter/", views.cart_add, name="cart_add"),
-    path("panier/modifier/", views.cart_update, name="cart_update"),
-    path("panier/retirer/", views.cart_remove, name="cart_remove"),
-    path("panier/vider/", views.cart_clear, name="cart_clear"),
+    path("", catalogue.index, name="index"),
+    path("commande/", checkout.checkout, name="checkout"),
+    path("pizzeria/<slug:slug>/", catalogue.catalogue, name="catalogue"),
+    path("panier/", cart.cart_page, name="cart"),
+    path("panier/ajouter/", cart.cart_add, name="cart_add"),
+    path("panier/modifier/", cart.cart_update, name="cart_update"),
+    path("panier/retirer/", cart.cart_remove, name="cart_remove"),
+    path("panier/vider/", cart.cart_clear, name="cart_clear"),
 ]

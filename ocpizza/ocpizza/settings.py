@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "home",
     "dashboard",
     "ops",
+    "demo",  # demo data and sample history (commands populate, dashboard_sample); no models
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, reverse
 
-
+from home import order_urls
 from ops.health import healthz
-
+from order import webhooks
 
 
 def admin_login(request, extra_context=None):
@@ -22,8 +22,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
-    path("compte/", include("account.urls")),
-    path("", include("order.urls")),
+    path("compte/", include("home.account_urls")),
+    # One "order" namespace (order:pay, order:stripe_webhook...): the customer's order pages are
+    # screens (home.order_urls), the Stripe webhook an integration endpoint (order.webhooks).
+    path("", include((webhooks.urlpatterns + order_urls.urlpatterns, "order"))),
     path("", include("home.urls")),
 ]
 # French answers to what any client can send (ocpizza/errors.py); 500.html is Django's default name.

@@ -21,11 +21,12 @@ from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
 from account.roles import is_head_office, roles_of
+from ocpizza.admin_base import BusinessAdmin
 from order import selectors, workflow
 from order.admin_forms import StaffOrderForm, TransitionForm, needs_collection
 from order.models import Order, OrderLine, Payment, WebhookEvent
 from order.services import WORKFLOW_ERRORS, error_message, place_order, record_failed_collection, run_transition
-from pizzeria.admin_mixins import BusinessAdmin, ShopInlineMixin, ShopScopedAdminMixin
+from pizzeria.admin_mixins import ShopInlineMixin, ShopScopedAdminMixin
 
 STATUS_COLOURS = {
     Order.Status.AWAITING_CONFIRMATION: "info",
@@ -386,7 +387,7 @@ class OrderAdmin(ShopScopedAdminMixin, BusinessAdmin):
     @action(description=_("Saisir une commande (téléphone, comptoir)"), url_path="new", permissions=["phone_order"],
             icon="add_call", variant=ActionVariant.PRIMARY)
     def phone_order(self, request):
-        from home.delivery import check_delivery_address
+        from pizzeria.delivery import check_delivery_address
         from product.models import Product
 
         shops = selectors.queue_pizzerias(request.user, selectors.KITCHEN_ROLES).exclude(status="opening_soon")

@@ -5,9 +5,9 @@ import re
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
-from account.roles import is_head_office, pizzerias_of
+from account.roles import has_role, is_head_office, pizzerias_of
 from order.models import Order, OrderLine
-from pizzeria.models import Pizzeria, Stock
+from pizzeria.models import Pizzeria
 from product.models import RecipeLine, Reminder
 
 KITCHEN_ROLES = ("pizzaiolo", "manager")
@@ -65,8 +65,6 @@ def driver_queue(*, pizzeria, user):
         fulfilment=Order.Fulfilment.DELIVERY,
         status__in=(Order.Status.READY, Order.Status.OUT_FOR_DELIVERY),
     )
-    from account.roles import has_role
-
     if not has_role(user, pizzeria, "manager"):
         orders = orders.filter(Q(status=Order.Status.READY) | Q(driver=user))
     return list(
@@ -80,19 +78,6 @@ def driver_queue(*, pizzeria, user):
 def queue_signature(orders):
     """A short value that changes whenever the queue's content changes (polling compares it)."""
     return "|".join(f"{o.pk}:{o.status}:{o.payment_status}:{o.updated_at.timestamp()}" for o in orders)
-
-
-def stock_overview(*, pizzeria):
-    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
-    from pizzeria.selectors import product_availability
-    from product.models import Product
-
-    stocks = list(
-        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
-    )
-    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
-    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
-    return stocks, [(product, availability[product.pk]) for product in products]
 
 
 # --- phone orders: who is calling (issue 13 M5) ----------------------------------------------

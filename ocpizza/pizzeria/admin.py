@@ -4,8 +4,9 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
 from account.roles import is_head_office, pizzerias_of
+from ocpizza.admin_base import BusinessAdmin
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
-from pizzeria.admin_mixins import BusinessAdmin, ShopInlineMixin, ShopScopedAdminMixin
+from pizzeria.admin_mixins import ShopInlineMixin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin

@@ -1,12 +1,16 @@
-"""Reads on pizzerias and their stock."""
+"""Reads on pizzerias, their stock and what they can make: availability, a shop's catalogue
+(F-ORD-1), the stock page's overview."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.models import Pizzeria, Stock
+from product.models import Product, RecipeLine
+from product.selectors import algolia_search_ids, database_search, search_backend
 
 
 def scope_to_user(queryset, user, path="pizzeria", roles=()):
@@ -41,8 +45,6 @@ def product_availability(*, pizzeria, product_ids=None):
 
     A missing stock line counts as zero. Products without a recipe are always available.
     """
-    from product.models import RecipeLine
-
     stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
     lines = RecipeLine.objects.all()
     if product_ids is not None:
@@ -60,3 +62,80 @@ def product_availability(*, pizzeria, product_ids=None):
         for product_id in product_ids:
             result.setdefault(product_id, Availability(makeable=None))
     return result
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    product: Product
+    ingredients: list
+    availability: Availability
+
+    @property
+    def is_available(self):
+        return self.availability.is_available
+
+
+def catalogue(*, pizzeria, query="", category=""):
+    """The pizzeria's menu with each product's ingredients and availability.
+
+    A fixed number of queries whatever the size of the menu: products, the ingredient names of
+    their recipes (one query), and availability (one query); Algolia adds none to the database."""
+    products = Product.objects.filter(is_active=True)
+    if category:
+        products = products.filter(category=category)
+    order = None
+    query = (query or "").strip()
+    if query:
+        if search_backend() == "algolia":
+            order = algolia_search_ids(query)
+            products = products.filter(pk__in=order)
+        else:
+            products = database_search(products, query)
+    products = list(products.order_by("category", "name"))
+    # Ingredient names as plain tuples: building RecipeLine and Ingredient objects for every line
+    # of every product was most of the page's time.
+    ingredients = {}
+    if products:
+        rows = RecipeLine.objects.filter(product_id__in=[p.pk for p in products]).order_by("pk")
+        for product_id, name in rows.values_list("product_id", "ingredient__name"):
+            ingredients.setdefault(product_id, []).append(name)
+    if order is not None:
+        rank = {pk: i for i, pk in enumerate(order)}
+        products.sort(key=lambda p: rank.get(p.pk, len(rank)))
+    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products]) if products else {}
+    return [
+        CatalogueItem(
+            product=product,
+            ingredients=ingredients.get(product.pk, []),
+            availability=availability[product.pk],
+        )
+        for product in products
+    ]
+
+
+def catalogue_version(*, pizzeria):
+    """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
+    products or the recipes (latest update and row count of each, so deletions count too).
+
+    One query of scalar subqueries; every write of these tables goes through save(),
+    bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
+    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
+    sql = (
+        f"SELECT (SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = %s),"
+        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = %s),"
+        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
+        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pizzeria.pk, pizzeria.pk])
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def stock_overview(*, pizzeria):
+    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
+    stocks = list(
+        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
+    )
+    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
+    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
+    return stocks, [(product, availability[product.pk]) for product in products]

@@ -14,7 +14,9 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from account.roles import has_shop_perm, is_head_office, pizzerias_with_perm
 from pizzeria.models import Pizzeria, StockMovement
+from pizzeria.selectors import stock_overview
 from pizzeria.services import MANUAL_REASONS, MAX_QUANTITY, correct_stock
+from product.models import Ingredient
 
 
 class StockCorrectionForm(forms.Form):
@@ -34,8 +36,6 @@ class StockCorrectionForm(forms.Form):
     note = forms.CharField(label=_("Commentaire"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget)
 
     def __init__(self, *args, **kwargs):
-        from product.models import Ingredient
-
         super().__init__(*args, **kwargs)
         self.fields["ingredient"].queryset = Ingredient.objects.select_related("unit").order_by("name")
 
@@ -67,8 +67,6 @@ class StockPageAdminMixin:
         return self.shop_stock_view(request)
 
     def shop_stock_view(self, request):
-        from order.selectors import stock_overview
-
         if not request.user.has_perm("pizzeria.view_stock"):
             raise PermissionDenied
         # The shops where the user's role THERE reads the stock (a driver in one shop who cooks

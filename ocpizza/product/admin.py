@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from account.roles import is_head_office, pizzerias_with_perm
-from pizzeria.admin_mixins import BusinessAdmin, HeadOfficeWriteMixin
+from ocpizza.admin_base import BusinessAdmin, HeadOfficeWriteMixin
 from product.import_admin import SpreadsheetAdminMixin
 from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
 from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -85,8 +86,6 @@ class Product(TimeStampedModel):
         return self.discount_price if self.discount_price is not None else self.price
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.price is not None and self.price < 0:
             errors["price"] = _("Le prix ne peut pas être négatif.")

@@ -1,11 +1,10 @@
-"""Reads on the menu: a pizzeria's catalogue with live availability, and product search (F-ORD-1, F-SEARCH-1)."""
+"""Reads on the menu: product search (F-SEARCH-1). A pizzeria's catalogue with its live
+availability is a shop read: pizzeria.selectors.catalogue."""
 import unicodedata
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, Func, OuterRef, Q, TextField
 
-from pizzeria.selectors import Availability, product_availability
 from product.models import Product, RecipeLine
 
 LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
@@ -73,74 +72,3 @@ def algolia_search_ids(query):
 
 def search_backend():
     return getattr(settings, "SEARCH_BACKEND", "database")
-
-
-@dataclass(frozen=True)
-class CatalogueItem:
-    product: Product
-    ingredients: list
-    availability: Availability
-
-    @property
-    def is_available(self):
-        return self.availability.is_available
-
-
-def catalogue(*, pizzeria, query="", category=""):
-    """The pizzeria's menu with each product's ingredients and availability.
-
-    A fixed number of queries whatever the size of the menu: products, the ingredient names of
-    their recipes (one query), and availability (one query); Algolia adds none to the database."""
-    products = Product.objects.filter(is_active=True)
-    if category:
-        products = products.filter(category=category)
-    order = None
-    query = (query or "").strip()
-    if query:
-        if search_backend() == "algolia":
-            order = algolia_search_ids(query)
-            products = products.filter(pk__in=order)
-        else:
-            products = database_search(products, query)
-    products = list(products.order_by("category", "name"))
-    # Ingredient names as plain tuples: building RecipeLine and Ingredient objects for every line
-    # of every product was most of the page's time.
-    ingredients = {}
-    if products:
-        rows = RecipeLine.objects.filter(product_id__in=[p.pk for p in products]).order_by("pk")
-        for product_id, name in rows.values_list("product_id", "ingredient__name"):
-            ingredients.setdefault(product_id, []).append(name)
-    if order is not None:
-        rank = {pk: i for i, pk in enumerate(order)}
-        products.sort(key=lambda p: rank.get(p.pk, len(rank)))
-    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products]) if products else {}
-    return [
-        CatalogueItem(
-            product=product,
-            ingredients=ingredients.get(product.pk, []),
-            availability=availability[product.pk],
-        )
-        for product in products
-    ]
-
-
-def catalogue_version(*, pizzeria):
-    """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
-    products or the recipes (latest update and row count of each, so deletions count too).
-
-    One query of scalar subqueries; every write of these tables goes through save(),
-    bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
-    from django.db import connection
-
-    from pizzeria.models import Stock
-
-    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
-    sql = (
-        f"SELECT (SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = %s),"
-        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = %s),"
-        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
-        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pizzeria.pk, pizzeria.pk])
-        return "|".join(str(value) for value in cursor.fetchone())

@@ -1,6 +1,9 @@
 """Loads reference data (units, ingredients, menu, recipes) and demo data (pizzerias, stock,
 one login per role, a few orders) from fixtures/. Matching is by natural keys, so running it
-twice changes nothing."""
+twice changes nothing.
+
+Lives in the `demo` app, above every domain app: it builds orders through order.services, so
+the menu (product) no longer depends on orders."""
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -11,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from account.models import Address, User
-from account.roles import HEAD_OFFICE_GROUP
+from account.roles import HEAD_OFFICE_GROUP, has_role
 from account.services import setup_role_groups
+from order import notifications, services
+from order.models import Order
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
 from product.models import Ingredient, Product, RecipeLine, Unit
@@ -155,9 +160,6 @@ _STEP_FIELDS = {"accept": "accepted_at", "finish": "ready_at", "take": "out_for_
 def _load_orders(order_rows, pizzerias, users):
     """Demo orders go through the same services as real ones (prices, stock, ledger, statuses);
     only their times are moved back afterwards so that the queues look lived-in."""
-    from order import notifications, services
-    from order.models import Order
-
     if Order.objects.filter(customer__email__in=[row["customer"] for row in order_rows]).exists():
         return  # demo orders already there
     head_office = users.get("siege@ocpizza.fr")
@@ -165,8 +167,6 @@ def _load_orders(order_rows, pizzerias, users):
 
     def staff(email, pizzeria, role):
         # The demo pizzaiolo and driver work at Bastille; head office acts for the other shops.
-        from account.roles import has_role
-
         user = users.get(email)
         return user if user is not None and has_role(user, pizzeria, role) else head_office
 

@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from account import views
 from account.forms import LoginForm
+from home.views import account as views
 
+# The "account" namespace (account:login, account:profile...): the pages are the public site's,
+# the names stay those of the accounts they serve.
 app_name = "account"
 
 urlpatterns = [

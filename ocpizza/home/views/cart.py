@@ -1,86 +1,21 @@
-"""The public ordering site: pick a pizzeria, its catalogue and search, the cart and the delivery
-address (F-ORD-1..3, F-SEARCH-1). Views stay thin: rules live in home.cart, home.delivery and
-product.selectors."""
-from django import forms
+"""The cart pages: add, change, remove, empty, and the delivery address checked against the
+shop's zone (F-ORD-2, F-ORD-3). The cart itself (session storage) is home.cart; the zone rule
+is pizzeria.delivery."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.templatetags.static import static
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from account import services as account_services
-from home.cards import cached_product_cards
 from home.cart import MAX_QUANTITY, Cart
-from home.delivery import check_delivery_address, distance_km
-from home.geocoding import get_geocoder
-from home.selectors import shops_for_customer
+from home.forms import DeliveryForm
+from pizzeria.delivery import check_delivery_address, distance_km
+from pizzeria.geocoding import get_geocoder
 from pizzeria.models import Pizzeria
 from product.models import Product
-
-
-def _float_or_none(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -180 <= number <= 180 else None
-
-
-def index(request):
-    """Pizzerias, nearest first from the browser's position (?lat=&lon=) or a postcode (?cp=)."""
-    latitude, longitude = _float_or_none(request.GET.get("lat")), _float_or_none(request.GET.get("lon"))
-    postcode = (request.GET.get("cp") or "").strip()
-    error = None
-    if postcode and latitude is None:
-        try:
-            place = get_geocoder().geocode(line="", postcode=postcode, city="")
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            latitude, longitude = place.latitude, place.longitude
-    return render(
-        request,
-        "home/index.html",
-        {
-            "choices": shops_for_customer(latitude=latitude, longitude=longitude),
-            "located": latitude is not None and longitude is not None,
-            "postcode": postcode,
-            "postcode_error": error,
-        },
-    )
-
-
-def catalogue(request, slug):
-    pizzeria = get_object_or_404(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED), slug=slug)
-    query = (request.GET.get("q") or "").strip()[:100]
-    category = request.GET.get("categorie") or ""
-    if category not in Product.Category.values:
-        category = ""
-    cart = Cart(request)
-    can_order = pizzeria.status == Pizzeria.Status.OPEN
-    count, cards = cached_product_cards(
-        request, pizzeria=pizzeria, query=query, category=category, can_order=can_order,
-        placeholder=static("home/pizza-placeholder.svg"), max_quantity=MAX_QUANTITY,
-    )
-    return render(
-        request,
-        "home/catalogue.html",
-        {
-            "pizzeria": pizzeria,
-            "count": count,
-            "cards": cards,
-            "query": query,
-            "category": category,
-            "categories": Product.Category.choices,
-            "cart": cart,
-            "cart_is_here": cart.pizzeria_id == pizzeria.pk,
-            "can_order": can_order,
-        },
-    )
 
 
 def _back(request, default):
@@ -150,44 +85,6 @@ def cart_clear(request):
     return _back(request, "home:cart")
 
 
-class DeliveryForm(forms.Form):
-    address = forms.TypedChoiceField(label=gettext_lazy("Adresse enregistrée"), required=False, coerce=int, empty_value=None)
-    line = forms.CharField(label=gettext_lazy("Numéro et rue"), max_length=255, required=False)
-    postcode = forms.CharField(label=gettext_lazy("Code postal"), max_length=10, required=False)
-    city = forms.CharField(label=gettext_lazy("Ville"), max_length=100, required=False)
-    save = forms.BooleanField(label=gettext_lazy("Enregistrer cette adresse dans mon compte"), required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.saved = list(user.addresses.all()) if user is not None and user.is_authenticated else []
-        self.fields["address"].choices = [("", _("Saisir une autre adresse"))] + [(a.pk, str(a)) for a in self.saved]
-        self.fields["line"].widget.attrs["autocomplete"] = "address-line1"
-        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
-        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
-        if not self.saved:
-            del self.fields["address"]
-        if user is None or not user.is_authenticated:
-            del self.fields["save"]
-
-    def clean(self):
-        cleaned = super().clean()
-        chosen = cleaned.get("address")
-        if chosen:
-            address = next(a for a in self.saved if a.pk == chosen)
-            cleaned.update(line=address.line, postcode=address.postcode, city=address.city, saved_address=address)
-        return cleaned
-
-
-def _checkout_url():
-    for name in ("home:checkout", "order:checkout"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def cart_page(request):
     cart = Cart(request)
     form = None
@@ -205,7 +102,8 @@ def cart_page(request):
                 saved = data.get("saved_address")
                 if saved is None and data.get("save"):
                     saved = account_services.save_address(
-                        user=request.user, line=data["line"], postcode=data["postcode"], city=data["city"]
+                        user=request.user, geocoder=get_geocoder(),
+                        line=data["line"], postcode=data["postcode"], city=data["city"],
                     )
             except ValidationError as error:
                 cart.clear_delivery_address()
@@ -251,7 +149,7 @@ def cart_page(request):
             "total": cart.total(),
             "form": form,
             "delivery": cart.delivery_address,
-            "checkout_url": _checkout_url(),
+            "checkout_url": reverse("home:checkout"),
             "max_quantity": MAX_QUANTITY,
         },
     )

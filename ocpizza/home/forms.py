@@ -1,9 +1,12 @@
-"""The checkout form (F-ORD-5, F-ORD-3): fulfilment, address, payment method.
+"""Forms of the public site: the cart's delivery address (F-ORD-3) and checkout (F-ORD-5, F-ORD-3):
+fulfilment, address, payment method.
 
 Prices and totals are not fields: they come from the cart, recomputed on the server."""
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from account.models import Address
 from order.models import Order
 
 NEW_ADDRESS = "new"
@@ -70,8 +73,6 @@ class CheckoutForm(forms.Form):
         return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
 
     def store_address(self, address):
-        from account.models import Address
-
         if (self.cleaned_data.get("saved_address") or NEW_ADDRESS) != NEW_ADDRESS:
             return None
         saved = Address(
@@ -86,3 +87,32 @@ class CheckoutForm(forms.Form):
         saved.full_clean()
         saved.save()
         return saved
+
+
+class DeliveryForm(forms.Form):
+    address = forms.TypedChoiceField(label=_("Adresse enregistrée"), required=False, coerce=int, empty_value=None)
+    line = forms.CharField(label=_("Numéro et rue"), max_length=255, required=False)
+    postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False)
+    save = forms.BooleanField(label=_("Enregistrer cette adresse dans mon compte"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.saved = list(user.addresses.all()) if user is not None and user.is_authenticated else []
+        self.fields["address"].choices = [("", gettext("Saisir une autre adresse"))] + [(a.pk, str(a)) for a in self.saved]
+        self.fields["line"].widget.attrs["autocomplete"] = "address-line1"
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        if not self.saved:
+            del self.fields["address"]
+        if user is None or not user.is_authenticated:
+            del self.fields["save"]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("address")
+        if chosen:
+            address = next(a for a in self.saved if a.pk == chosen)
+            cleaned.update(line=address.line, postcode=address.postcode, city=address.city, saved_address=address)
+        return cleaned

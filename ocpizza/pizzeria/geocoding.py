@@ -137,7 +137,7 @@ class BanGeocoder(Geocoder):
         )
 
 
-GEOCODERS = {"offline": "home.geocoding.OfflineGeocoder", "ban": "home.geocoding.BanGeocoder"}
+GEOCODERS = {"offline": "pizzeria.geocoding.OfflineGeocoder", "ban": "pizzeria.geocoding.BanGeocoder"}
 
 
 def get_geocoder():

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 
 from dashboard.forms import paris_today
-from dashboard.sample import generate_orders
+from demo.sample import generate_orders
 from order.models import Order
 from pizzeria.models import Pizzeria
 from product.models import Product

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from home.geocoding import get_geocoder
+from pizzeria.geocoding import get_geocoder
 
 EARTH_RADIUS_KM = 6371.0088
 POSTCODE_RE = re.compile(r"^\d{5}$")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from product.populate import load_demo, load_reference
+from demo.populate import load_demo, load_reference
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
-"""Customer account pages: register, profile and saved addresses (F-AUTH-1, F-ORD-3).
+"""Customer account pages: register, profile and saved addresses (F-AUTH-1, F-ORD-3); screens of
+the public site, so they live in home (the rules are account.services').
 
-Login, logout and password reset are Django's views (account/urls.py); django-axes guards the login."""
+Login, logout and password reset are Django's views (home/account_urls.py); django-axes guards the login."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from account import services
 from account.forms import AddressForm, ProfileForm, RegistrationForm
+from pizzeria.geocoding import get_geocoder
 
 
 def _safe_next(request, default="home:index"):
@@ -61,6 +63,7 @@ def profile(request):
             try:
                 services.save_address(
                     user=request.user,
+                    geocoder=get_geocoder(),
                     label=data["label"],
                     line=data["line"],
                     postcode=data["postcode"],
