@@ -42,3 +42,9 @@ def collects_at_door(order) -> bool:
         Order.PaymentStatus.TO_PAY_ON_DELIVERY,
         Order.PaymentStatus.FAILED,
     )
+
+
+def may_restock(order) -> bool:
+    """A cancelled order's ingredients may go back only while it is in preparation (the
+    stock return rule, docs/order-workflow.md); before that nothing was taken."""
+    return order.status == S.IN_PREPARATION

@@ -5,15 +5,15 @@ import re
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
-from account.roles import is_head_office, pizzerias_of
+from account.roles import has_role, is_head_office, pizzerias_of
 from order.models import Order, OrderLine
+from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria, Stock
-from product.models import RecipeLine, Reminder
+from pizzeria.selectors import product_availability
+from product.models import Product, RecipeLine, Reminder
 
-KITCHEN_ROLES = ("pizzaiolo", "manager")
-DRIVER_ROLES = ("driver", "manager")
-
-KITCHEN_STATUSES = (Order.Status.TO_PREPARE, Order.Status.IN_PREPARATION, Order.Status.READY)
+KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
+DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
 
 
 def queue_pizzerias(user, roles):
@@ -63,11 +63,9 @@ def driver_queue(*, pizzeria, user):
     orders = Order.objects.filter(
         pizzeria=pizzeria,
         fulfilment=Order.Fulfilment.DELIVERY,
-        status__in=(Order.Status.READY, Order.Status.OUT_FOR_DELIVERY),
+        status__in=DRIVER_STATUSES,
     )
-    from account.roles import has_role
-
-    if not has_role(user, pizzeria, "manager"):
+    if not has_role(user, pizzeria, Role.MANAGER):
         orders = orders.filter(Q(status=Order.Status.READY) | Q(driver=user))
     return list(
         _with_lines(orders, recipes=False)
@@ -84,9 +82,6 @@ def queue_signature(orders):
 
 def stock_overview(*, pizzeria):
     """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
-    from pizzeria.selectors import product_availability
-    from product.models import Product
-
     stocks = list(
         Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
     )

@@ -256,9 +256,8 @@ def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -
     reason = (reason or "").strip()[:255]
     _settle_open_payments(order)
     locked = lock_order(order)
-    previous = locked.status
     transition = find_transition(locked, "cancel", by)
-    if restock and previous != Order.Status.IN_PREPARATION:
+    if restock and not rules.may_restock(locked):
         raise ValidationError(
             _("Les ingrédients ne peuvent être remis en stock que pour une commande en préparation.")
         )

@@ -5,7 +5,7 @@ from unfold.decorators import display
 
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
-from pizzeria.admin_mixins import BusinessAdmin, ShopInlineMixin, ShopScopedAdminMixin
+from pizzeria.admin_mixins import BusinessAdmin, ReadOnlyAdminMixin, ShopInlineMixin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin
@@ -105,7 +105,7 @@ class StockAdmin(StockPageAdminMixin, ShopScopedAdminMixin, BusinessAdmin, Sprea
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ShopScopedAdminMixin, ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, ModelAdmin):
     shop_path = "stock__pizzeria"
     list_display = ["created_at", "stock", "delta", "quantity_after", "reason", "order", "user"]
     list_filter = ["reason", "stock__pizzeria"]
@@ -114,11 +114,3 @@ class StockMovementAdmin(ShopScopedAdminMixin, ModelAdmin):
     date_hierarchy = "created_at"
 
     # The ledger is append-only: it is read here, written by pizzeria.services.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -249,3 +249,17 @@ class HeadOfficeWriteMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_head_office(request.user) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdminMixin:
+    """A record written only by services (ledger, payments, Stripe events): read, never added,
+    changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
