@@ -8,15 +8,19 @@ on one object by has_shop_perm(): the roles held in THAT object's pizzeria, neve
 every shop's roles.
 """
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+
+from account.models import User
+from pizzeria.models import StaffMembership
+
+Role = StaffMembership.Role
 
 HEAD_OFFICE_GROUP = "Siège"
 
 # role value (pizzeria.StaffMembership.Role) -> group name
 ROLE_GROUPS = {
-    "manager": "Gérant",
-    "pizzaiolo": "Pizzaiolo",
-    "driver": "Livreur",
+    Role.MANAGER: "Gérant",
+    Role.PIZZAIOLO: "Pizzaiolo",
+    Role.DRIVER: "Livreur",
 }
 
 _VIEW = ("view",)
@@ -24,7 +28,7 @@ _EDIT = ("view", "add", "change")
 _ALL = ("view", "add", "change", "delete")
 
 ROLE_PERMISSIONS = {
-    "manager": {
+    Role.MANAGER: {
         "account.user": _VIEW,
         "pizzeria.pizzeria": ("view", "change"),
         "pizzeria.staffmembership": _ALL,
@@ -39,7 +43,7 @@ ROLE_PERMISSIONS = {
         "order.orderline": _EDIT,
         "order.payment": _VIEW,
     },
-    "pizzaiolo": {
+    Role.PIZZAIOLO: {
         "pizzeria.pizzeria": _VIEW,
         "pizzeria.stock": ("view", "change"),
         "pizzeria.stockmovement": ("view", "add"),
@@ -51,7 +55,7 @@ ROLE_PERMISSIONS = {
         "order.order": _EDIT,
         "order.orderline": _EDIT,
     },
-    "driver": {
+    Role.DRIVER: {
         "pizzeria.pizzeria": _VIEW,
         "order.order": ("view", "change"),
         "order.orderline": _VIEW,
@@ -60,9 +64,6 @@ ROLE_PERMISSIONS = {
 
 # Head office runs everything of the business apps.
 HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "order")
-
-ROLE_LABELS = {"head_office": _("Siège"), "manager": _("Gérant"), "pizzaiolo": _("Pizzaiolo"), "driver": _("Livreur")}
-
 
 def is_head_office(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -76,8 +77,6 @@ def is_head_office(user):
 
 def _memberships(user):
     if not hasattr(user, "_ocpizza_memberships"):
-        from pizzeria.models import StaffMembership
-
         user._ocpizza_memberships = frozenset(
             StaffMembership.objects.filter(user=user).values_list("pizzeria_id", "role")
         )
@@ -159,9 +158,6 @@ def manageable_staff(actor):
     they manage and the staff accounts not yet placed in any shop (new hires created by head
     office), never the staff of other shops alone.
     """
-    from account.models import User
-    from pizzeria.models import StaffMembership
-
     users = User.objects.filter(is_staff=True)
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return users.none()

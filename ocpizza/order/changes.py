@@ -1,7 +1,7 @@
 """A change of an order's lines, as computed for the customer and as applied once paid.
 
 order.checkout plans a change (plan_line_change) and applies it at once when no money is
-owed; order.payments applies it when the extra amount it was paid for arrives. Both use
+owed; order.settlement applies it when the extra amount it was paid for arrives. Both use
 this module, which depends on neither.
 """
 from dataclasses import dataclass

@@ -26,13 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from order import payments
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change  # noqa: F401 — importable from here too
 from order.models import Order
 from order.money import check_order_total, lines_fingerprint, net_received, refresh_payment_totals, to_cents
 from order.refunds import refund_order
 from order.rules import MAX_WEB_LINE_QUANTITY as MAX_QUANTITY
 from order.services import cancel_order, place_order
+from order.settlement import cancel_open_intents
 from order.workflow import TransitionNotAllowed, find_transition
 from pizzeria.selectors import product_availability
 from product.models import Product
@@ -143,12 +143,9 @@ def plan_line_change(*, order, quantities):
                 _("%(product)s n'est plus à la carte : vous pouvez en retirer, pas en ajouter.") % {"product": product.name}
             )
             continue
-        makeable = availability[pid].makeable
-        if extra > 0 and makeable is not None and makeable < quantity:
-            errors.append(
-                _("%(product)s : il n'en reste que %(count)s possible(s) dans cette pizzeria.")
-                % {"product": product.name, "count": makeable}
-            )
+        shortfall = availability[pid].shortfall(product.name, quantity) if extra > 0 else ""
+        if shortfall:
+            errors.append(shortfall)
             continue
         # `products` was read just now: today's price, not one the browser or the session held.
         price = line.unit_price if line is not None and extra <= 0 else product.selling_price
@@ -181,7 +178,7 @@ def change_order(*, order, quantities, by):
     check_changeable(locked, by)
     card = locked.payment_method == Order.PaymentMethod.CARD_ONLINE
     if card:
-        payments.cancel_open_intents(locked)
+        cancel_open_intents(locked)
         locked.refresh_from_db()
         check_changeable(locked, by)
     change = plan_line_change(order=locked, quantities=quantities)
@@ -217,7 +214,7 @@ def cancel_by_customer(*, order, by, reason=""):
     locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
     check_changeable(locked, by)
     if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        payments.cancel_open_intents(locked)
+        cancel_open_intents(locked)
         locked.refresh_from_db()
         check_changeable(locked, by)
     paid = net_received(locked)

@@ -12,6 +12,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from order.models import Order
+
 logger = logging.getLogger("ocpizza.order")
 _muted = ContextVar("order_notifications_muted", default=False)
 
@@ -73,8 +75,6 @@ def _body(order, status):
 
 def send_status_email(order_id, status):
     """Send one status e-mail; never raises (the transition is already committed)."""
-    from order.models import Order
-
     try:
         order = Order.objects.select_related("pizzeria", "customer").get(pk=order_id)
         to = recipient(order)

@@ -56,15 +56,9 @@ def _check_products(pizzeria, merged):
         if current is None or not current.is_active:
             errors.append(_("%(product)s n'est plus à la carte.") % {"product": product})
             continue
-        makeable = availability[product_id].makeable
-        if makeable is not None and makeable < quantity:
-            if makeable == 0:
-                errors.append(_("%(product)s est indisponible dans cette pizzeria.") % {"product": current})
-            else:
-                errors.append(
-                    _("%(product)s : il n'en reste que %(count)s possible(s) dans cette pizzeria.")
-                    % {"product": current, "count": makeable}
-                )
+        shortfall = availability[product_id].shortfall(current.name, quantity)
+        if shortfall:
+            errors.append(shortfall)
         merged[product_id] = (current, quantity)
     if errors:
         raise ValidationError(errors)

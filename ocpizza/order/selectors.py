@@ -1,5 +1,5 @@
-"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4), the shop stock page (F-ADM-1) and
-the phone-order form's customer lookup (issue 13 M5)."""
+"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4) and the phone-order form's
+customer lookup (issue 13 M5). The shop stock page reads pizzeria.selectors.stock_overview."""
 import re
 
 from django.db.models import F, Prefetch, Q, Value
@@ -9,8 +9,7 @@ from account.roles import has_role, is_head_office, pizzerias_of
 from order.models import Order, OrderLine
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria, Stock
-from pizzeria.selectors import product_availability
-from product.models import Product, RecipeLine, Reminder
+from product.models import RecipeLine, Reminder
 
 KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
 DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
@@ -78,16 +77,6 @@ def driver_queue(*, pizzeria, user):
 def queue_signature(orders):
     """A short value that changes whenever the queue's content changes (polling compares it)."""
     return "|".join(f"{o.pk}:{o.status}:{o.payment_status}:{o.updated_at.timestamp()}" for o in orders)
-
-
-def stock_overview(*, pizzeria):
-    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
-    stocks = list(
-        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
-    )
-    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
-    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
-    return stocks, [(product, availability[product.pk]) for product in products]
 
 
 # --- phone orders: who is calling (issue 13 M5) ----------------------------------------------

@@ -23,9 +23,9 @@ from ocpizza.business import BusinessError, message_of
 from order import rules, workflow
 from order.models import Order, OrderLine, Payment
 from order.money import CENT, euros, money_ceiling, net_received
-from order.payments import cancel_open_intents
 from order.placing import place_order
 from order.refunds import refund_order
+from order.settlement import cancel_open_intents
 from order.status_changes import confirm_order, finish, lock_order, move, user_or_none
 from order.workflow import TransitionNotAllowed, find_transition
 from pizzeria.services import InsufficientStock, return_stock, take_stock
@@ -197,7 +197,7 @@ def record_failed_collection(order: Order, *, by, message: str = "") -> Payment:
     the driver may try again or take cash (deliver_order with another method)."""
     locked = lock_order(order)
     find_transition(locked, "deliver", by)  # same people, same moment as delivering
-    if locked.payment_method != Order.PaymentMethod.ON_DELIVERY or locked.payment_status == Order.PaymentStatus.PAID:
+    if not rules.collects_at_door(locked):
         raise TransitionNotAllowed(
             _("La commande %(number)s n'a rien à encaisser.") % {"number": locked.number}, order=locked, action="deliver"
         )

@@ -5,7 +5,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from order.models import Order, Payment
-from order.payments import euros
+from order.money import euros
+from pizzeria.selectors import product_availability
+from product.models import Product
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,6 @@ def orderable_products(order):
 
     Both prices are shown because a line kept or lowered keeps its price and a line raised is
     re-priced at today's (order.checkout.plan_line_change, issue 13 L3)."""
-    from pizzeria.selectors import product_availability
-    from product.models import Product
-
     lines = {line.product_id: line for line in order.lines.select_related("product")}
     products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
     availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products])

@@ -1,7 +1,7 @@
 """Stripe's webhook: verify, store each event once, and use it as news only (issue 13 H1).
 
 The signature is checked by order.stripe_gateway; the PaymentIntent an event names is read
-again from Stripe's API and that answer goes through order.payments.apply_intent, like the
+again from Stripe's API and that answer goes through order.settlement.apply_intent, like the
 customer's return page, so a late, repeated or out-of-order event changes nothing known.
 """
 import json
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ocpizza import dev_defaults
 from order import stripe_gateway
 from order.models import Order, WebhookEvent
-from order.payments import apply_intent
+from order.settlement import apply_intent
 
 logger = logging.getLogger(__name__)
 

@@ -93,7 +93,7 @@ class StockAdmin(StockPageAdminMixin, ShopScopedAdminMixin, BusinessAdmin, Sprea
 
     def has_import_permission(self, request):
         # Managers count their own shops (checked line by line); head office counts any.
-        return is_head_office(request.user) or bool(pizzerias_of(request.user, "manager"))
+        return is_head_office(request.user) or bool(pizzerias_of(request.user, StaffMembership.Role.MANAGER))
 
     @display(description=_("quantité"), ordering="quantity")
     def quantity_with_unit(self, obj):

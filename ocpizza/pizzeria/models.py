@@ -88,8 +88,9 @@ class StaffMembership(TimeStampedModel):
 class Stock(TimeStampedModel):
     """Quantity of one ingredient in one pizzeria.
 
-    `quantity` only changes through pizzeria.services, which writes a StockMovement
-    for every change: the quantity always equals the sum of its movements.
+    `quantity` only changes through pizzeria.services (take_stock and return_stock for orders,
+    count_stock for counts and imports, correct_stock for the stock page), which writes a
+    StockMovement for every change: the quantity always equals the sum of its movements.
     """
 
     pizzeria = models.ForeignKey(Pizzeria, on_delete=models.CASCADE, related_name="stocks", verbose_name=_("pizzeria"))

@@ -4,9 +4,11 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.models import Pizzeria, Stock
+from product.models import Product, RecipeLine
 
 
 def scope_to_user(queryset, user, path="pizzeria", roles=()):
@@ -35,14 +37,28 @@ class Availability:
     def is_available(self):
         return self.makeable is None or self.makeable > 0
 
+    def shortfall(self, product_name, quantity):
+        """Why the pizzeria cannot make `quantity` × the product now (French), or "" if it can:
+        the one message of the cart, the checkout, a change of an order and place_order."""
+        if not self.is_available:
+            return _(
+                "%(name)s est épuisée dans cette pizzeria : il manque %(ingredient)s. "
+                "Ce produit est indisponible jusqu'au prochain réapprovisionnement."
+            ) % {
+                "name": product_name, "ingredient": self.limiting_ingredient,
+            }
+        if self.makeable is not None and quantity > self.makeable:
+            return _("Il ne reste de quoi préparer que %(count)d × %(name)s dans cette pizzeria.") % {
+                "count": self.makeable, "name": product_name,
+            }
+        return ""
+
 
 def product_availability(*, pizzeria, product_ids=None):
     """{product_id: Availability} from the pizzeria's stock and the recipes, in one query.
 
     A missing stock line counts as zero. Products without a recipe are always available.
     """
-    from product.models import RecipeLine
-
     stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
     lines = RecipeLine.objects.all()
     if product_ids is not None:
@@ -60,3 +76,13 @@ def product_availability(*, pizzeria, product_ids=None):
         for product_id in product_ids:
             result.setdefault(product_id, Availability(makeable=None))
     return result
+
+
+def stock_overview(*, pizzeria):
+    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
+    stocks = list(
+        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
+    )
+    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
+    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
+    return stocks, [(product, availability[product.pk]) for product in products]
