@@ -35,7 +35,6 @@ def move(order, action, by):
     locked = lock_order(order)
     transition = find_transition(locked, action, by)
     locked.status = transition.target
-    locked._transition = transition  # the row that allowed it: its needs_reason, for the service
     return locked
 
 
