@@ -120,9 +120,9 @@ def localstripe_card(base, number, *, authenticate=True):
     """A PaymentMethod id for `number`, made the way Stripe.js's confirmCardSetup makes it.
 
     Raises AssertionError with localstripe's answer when the card is declined at setup."""
-    from order import payments
+    from order import stripe_gateway
 
-    client = payments.get_client()
+    client = stripe_gateway.get_client()
     setup = client.v1.setup_intents.create(params={"usage": "on_session"})
     card = {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"}
     status, body = _request(

@@ -57,14 +57,14 @@ def test_simultaneous_submits_of_one_checkout_make_one_order(shops, demo_users):
 def test_same_event_delivered_at_once_is_processed_once(client, settings, stripe_local, shops, demo_users):
     from django.test import Client
 
-    from order import payments
+    from order import payments, stripe_gateway
     from tests.payments_conftest import localstripe_authenticate, localstripe_card, signed_event
     from tests.payments_helpers import card_order
 
     order = card_order(shops, demo_users["customer"])
     result = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4000002500003155"))
     localstripe_authenticate(stripe_local, result.payment.intent_id, result.client_secret)
-    intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id).to_dict()
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(result.payment.intent_id).to_dict()
     body, header = signed_event(
         {"id": "evt_twice_at_once", "object": "event", "type": "payment_intent.succeeded", "created": int(time.time()),
          "data": {"object": intent}},

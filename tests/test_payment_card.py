@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from order import payments
+from order import payments, stripe_gateway
 from order.models import Order, Payment
 from tests.payments_conftest import localstripe_authenticate, localstripe_card
 from tests.payments_helpers import card_order
@@ -26,7 +26,7 @@ def test_good_card_pays_the_server_total_and_sends_the_order_to_the_kitchen(
     assert order.status == Order.Status.TO_PREPARE
     assert order.payment_status == Order.PaymentStatus.PAID
     assert order.amount_paid == order.total
-    intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
     # The amount charged is the order's total computed on the server, and the intent names the order.
     assert intent.amount == payments.to_cents(order.total)
     assert intent.currency == "eur"
@@ -160,5 +160,5 @@ def test_every_call_sends_the_pinned_api_version_and_the_idempotency_key(setting
         server.shutdown()
     path, version, key = seen[0]
     assert path == "/v1/payment_intents"
-    assert version == "2020-08-27" == payments.STRIPE_API_VERSION
+    assert version == "2020-08-27" == stripe_gateway.STRIPE_API_VERSION
     assert key == order.payments.get().idempotency_key and order.number in key

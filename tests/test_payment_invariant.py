@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from order import payments
+from order import payments, stripe_gateway, webhooks
 from order.models import Order, Payment, WebhookEvent
 from order.services import accept_order, deliver_order, finish_order
 from order.workflow import TransitionNotAllowed
@@ -41,7 +41,7 @@ def post_event(client, payload, secret=None):
 
 def held_at_stripe(order):
     """Cents localstripe holds for the order's intents: captured minus refunded."""
-    client = payments.get_client()
+    client = stripe_gateway.get_client()
     held = 0
     for intent_id in set(order.payments.exclude(intent_id="").values_list("intent_id", flat=True)):
         intent = client.v1.payment_intents.retrieve(intent_id)
@@ -89,7 +89,7 @@ def test_c2_stale_paid_change_never_makes_a_large_order_cheap(client_for, stripe
     # The customer completes the authentication of the (stale) extra; the news comes back.
     localstripe_authenticate(stripe_local, extra_payment.intent_id, extra["client_secret"], success=True)
     customer.post(f"/commande/{order.number}/paiement/verifier/", {"payment": extra_payment.pk})
-    intent = payments.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
     assert post_event(client_for(demo_users["customer"]), event_for(intent, "payment_intent.succeeded")).status_code == 200
 
     order.refresh_from_db()
@@ -126,7 +126,7 @@ def test_late_success_of_a_stale_change_is_refunded_and_flagged(client_for, stri
     from stripe._payment_intent_service import PaymentIntentService
 
     def unreachable(self, *args, **kwargs):
-        raise payments.stripe.APIConnectionError("network down")
+        raise stripe_gateway.stripe.APIConnectionError("network down")
 
     with monkeypatch.context() as patch:
         patch.setattr(PaymentIntentService, "cancel", unreachable)
@@ -134,7 +134,7 @@ def test_late_success_of_a_stale_change_is_refunded_and_flagged(client_for, stri
     order.refresh_from_db()
     assert order.total == Decimal("9.50")
     localstripe_authenticate(stripe_local, extra_payment.intent_id, extra["client_secret"], success=True)
-    intent = payments.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
     assert intent.status == "succeeded"
     payload = event_for(intent, "payment_intent.succeeded")
     assert post_event(client_for(demo_users["customer"]), payload).status_code == 200
@@ -193,7 +193,7 @@ def open_3ds(stripe_local, shops, demo_users):
 @pytest.mark.parametrize("amount,currency", [(1, "eur"), (2350, "usd"), (1, "usd")])
 def test_signed_event_with_other_amount_or_currency_marks_nothing_paid(client, open_3ds, amount, currency, caplog):
     order, payment = open_3ds
-    intent = payments.get_client().v1.payment_intents.retrieve(payment.intent_id).to_dict()
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(payment.intent_id).to_dict()
     intent.update(status="succeeded", amount=amount, amount_received=amount, currency=currency)
     payload = event_for(intent, "payment_intent.succeeded")
     with caplog.at_level(logging.ERROR, logger="order.payments"):
@@ -211,7 +211,7 @@ def test_real_intent_of_another_amount_pointing_at_our_payment_is_refused_and_lo
     metadata alone never makes it our attempt; the mismatch is recorded and logged at ERROR."""
     order, payment = open_3ds
     Payment.objects.filter(pk=payment.pk).update(intent_id="")  # as if the creation answer was lost
-    foreign = payments.get_client().v1.payment_intents.create(params={
+    foreign = stripe_gateway.get_client().v1.payment_intents.create(params={
         "amount": 1, "currency": "usd", "payment_method": localstripe_card(stripe_local, "4242424242424242"),
         "payment_method_types": ["card"], "confirm": True,
         "metadata": {"order": str(order.pk), "order_number": order.number, "payment": str(payment.pk)},
@@ -242,7 +242,7 @@ def test_event_for_an_intent_stripe_does_not_know_is_flagged_not_applied(client,
 
 def test_webhook_answers_503_and_stores_nothing_when_stripe_cannot_be_asked(client, open_3ds, settings):
     order, payment = open_3ds
-    intent = payments.get_client().v1.payment_intents.retrieve(payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(payment.intent_id)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
     response = post_event(client, event_for(intent, "payment_intent.succeeded"))
     assert response.status_code == 503  # Stripe sends it again later
@@ -258,7 +258,7 @@ def test_production_webhook_refuses_to_work_with_a_development_secret(client, op
     settings.APP_ENV = "production"
     settings.STRIPE_SECRET_KEY = "sk_live_not_a_dev_one"
     settings.STRIPE_WEBHOOK_SECRET = secret
-    intent = payments.get_client().v1.payment_intents.retrieve(payment.intent_id).to_dict()
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(payment.intent_id).to_dict()
     intent.update(status="succeeded")
     with caplog.at_level(logging.ERROR, logger="order.payments"):
         response = post_event(client, event_for(intent, "payment_intent.succeeded"), secret="whsec_ocpizza_local")
@@ -305,7 +305,7 @@ def test_signed_malformed_events_get_400_and_nothing_is_stored(client, demo_data
 
 def test_event_dated_in_the_future_is_refused(client, open_3ds):
     order, payment = open_3ds
-    intent = payments.get_client().v1.payment_intents.retrieve(payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(payment.intent_id)
     future = event_for(intent, "payment_intent.succeeded", created=int(time.time()) + 3600)
     assert post_event(client, future).status_code == 400
     undated = event_for(intent, "payment_intent.succeeded")
@@ -325,14 +325,14 @@ def no_stripe(monkeypatch):
     def forbidden():
         pytest.fail("a page view called Stripe")
 
-    monkeypatch.setattr(payments, "get_client", forbidden)
+    monkeypatch.setattr(stripe_gateway, "get_client", forbidden)
 
 
 def test_status_poll_pay_page_and_order_pages_never_call_stripe(client_for, open_3ds, demo_users, monkeypatch):
     order, payment = open_3ds
     customer = client_for(demo_users["customer"])
     calls = []
-    monkeypatch.setattr(payments, "get_client", lambda: calls.append(1) or pytest.fail("a page view called Stripe"))
+    monkeypatch.setattr(stripe_gateway, "get_client", lambda: calls.append(1) or pytest.fail("a page view called Stripe"))
     for url in (f"/mes-commandes/{order.number}/statut/", f"/commande/{order.number}/paiement/",
                 f"/mes-commandes/{order.number}/", f"/commande/{order.number}/confirmation/"):
         for _ in range(3):
@@ -344,11 +344,11 @@ def test_status_poll_pay_page_and_order_pages_never_call_stripe(client_for, open
 def test_recheck_asks_stripe_at_most_once_every_ten_seconds(client_for, open_3ds, demo_users, stripe_local, monkeypatch):
     order, payment = open_3ds
     customer = client_for(demo_users["customer"])
-    intent = payments.get_client().v1.payment_intents.retrieve(payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(payment.intent_id)
     localstripe_authenticate(stripe_local, payment.intent_id, intent.client_secret, success=True)
-    real = payments.get_client
+    real = stripe_gateway.get_client
     calls = []
-    monkeypatch.setattr(payments, "get_client", lambda: calls.append(1) or real())
+    monkeypatch.setattr(stripe_gateway, "get_client", lambda: calls.append(1) or real())
 
     assert customer.post(f"/mes-commandes/{order.number}/verifier/").status_code == 302
     first = len(calls)
@@ -389,5 +389,5 @@ def test_deep_json_guard_is_iterative():
     for _ in range(10_000):
         current["a"] = {}
         current = current["a"]
-    assert payments._depth(deep, payments.MAX_WEBHOOK_DEPTH) > payments.MAX_WEBHOOK_DEPTH
-    assert payments._depth(json.loads('{"a": [1, {"b": 2}]}'), 32) == 4
+    assert webhooks._depth(deep, webhooks.MAX_WEBHOOK_DEPTH) > webhooks.MAX_WEBHOOK_DEPTH
+    assert webhooks._depth(json.loads('{"a": [1, {"b": 2}]}'), 32) == 4

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from order import payments
+from order import payments, stripe_gateway
 from order.models import Order, Payment
 from order.services import accept_order
 from product.models import Product
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def stripe_refunds(intent_id):
-    return payments.get_client().v1.refunds.list(params={"payment_intent": intent_id}).data
+    return stripe_gateway.get_client().v1.refunds.list(params={"payment_intent": intent_id}).data
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_higher_total_asks_for_the_extra_by_card_before_the_change_counts(custom
     assert paid_order.lines.get(product=reine).quantity == 3
     extra_payment = paid_order.payments.filter(kind=Payment.Kind.CHARGE).order_by("-pk").first()
     assert extra_payment.amount == extra
-    intent = payments.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(extra_payment.intent_id)
     assert intent.amount == payments.to_cents(extra)
     assert paid_order.payment_status == Order.PaymentStatus.PAID
     assert paid_order.amount_paid == paid_order.total

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
-from order import payments
+from order import payments, stripe_gateway
 from order.checkout import ChangeNotAllowed, cancel_by_customer, change_order
 from order.models import Order, Payment
 from order.services import WORKFLOW_ERRORS, run_transition
@@ -80,7 +80,7 @@ def make_machine(*, base, users, shops):
             self.unreported = set()  # intent ids whose change at Stripe we have not heard of yet
             self.stale = set()  # intent ids of extras paid for a change the order no longer has
             self.webhook = Client()
-            self.client = payments.get_client()
+            self.client = stripe_gateway.get_client()
             self.products = {p.slug: p.pk for p in Product.objects.filter(slug__in=["margherita", "reine", "tiramisu"])}
 
         def teardown(self):

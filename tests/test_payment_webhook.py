@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from order import payments
+from order import payments, stripe_gateway
 from order.models import Order, Payment, WebhookEvent
 from tests.payments_conftest import localstripe_authenticate, localstripe_card, signed_event, wait_for
 from tests.payments_helpers import card_order
@@ -34,7 +34,7 @@ def waiting_3ds(stripe_local, shops, demo_users):
     order = card_order(shops, demo_users["customer"])
     result = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4000002500003155"))
     localstripe_authenticate(stripe_local, result.payment.intent_id, result.client_secret, success=True)
-    intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
     assert intent.status == "succeeded"
     return order, result.payment, intent
 
@@ -112,7 +112,7 @@ def test_failed_attempt_then_retry_and_a_late_failed_event_changes_nothing(clien
     order = card_order(shops, demo_users["customer"])
     first = payments.start_card_payment(order=order, payment_method_id=localstripe_card(stripe_local, "4000002500003155"))
     localstripe_authenticate(stripe_local, first.payment.intent_id, first.client_secret, success=False)
-    failed_intent = payments.get_client().v1.payment_intents.retrieve(first.payment.intent_id)
+    failed_intent = stripe_gateway.get_client().v1.payment_intents.retrieve(first.payment.intent_id)
     assert post_event(client, event_for(failed_intent, "payment_intent.payment_failed")).status_code == 200
     first.payment.refresh_from_db()
     assert first.payment.status == Payment.Status.FAILED
@@ -156,7 +156,7 @@ def test_payment_that_succeeds_while_the_order_is_cancelled_is_refunded_at_once(
     assert payment.status == Payment.Status.SUCCEEDED
     assert order.payment_status == Order.PaymentStatus.REFUNDED
     assert payments.net_received(order) == 0
-    refunds = payments.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data
+    refunds = stripe_gateway.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data
     assert [r.amount for r in refunds] == [intent.amount]
 
 
@@ -174,7 +174,7 @@ def test_late_success_for_a_cancelled_order_is_refunded_automatically_and_flagge
     cancel_order(order, by=demo_users["customer"], reason="test")
     settings.STRIPE_API_BASE = stripe_local
     localstripe_authenticate(stripe_local, result.payment.intent_id, result.client_secret, success=True)
-    intent = payments.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
+    intent = stripe_gateway.get_client().v1.payment_intents.retrieve(result.payment.intent_id)
     payload = event_for(intent, "payment_intent.succeeded")
 
     assert post_event(client, payload).status_code == 200
@@ -187,7 +187,7 @@ def test_late_success_for_a_cancelled_order_is_refunded_automatically_and_flagge
     assert order.payment_status == Order.PaymentStatus.REFUNDED
     refund = order.payments.get(kind=Payment.Kind.REFUND)
     assert refund.status == Payment.Status.SUCCEEDED and refund.amount == order.total
-    assert [r.amount for r in payments.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data] == [
+    assert [r.amount for r in stripe_gateway.get_client().v1.refunds.list(params={"payment_intent": intent.id}).data] == [
         payments.to_cents(order.total)
     ]
     assert "remboursés automatiquement" in order.payments.get(kind=Payment.Kind.CHARGE).failure_message

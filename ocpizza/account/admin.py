@@ -72,7 +72,7 @@ class UserAdmin(HeadOfficeWriteMixin, DjangoUserAdmin, BusinessAdmin):
         if is_head_office(request.user):
             return queryset
         # A manager sees the staff of their own shops (to staff them), and themselves.
-        shops = pizzerias_of(request.user, "manager")
+        shops = pizzerias_of(request.user, StaffMembership.Role.MANAGER)
         return (queryset.filter(memberships__pizzeria__in=shops) | queryset.filter(pk=request.user.pk)).distinct()
 
     def get_search_results(self, request, queryset, search_term):

@@ -11,18 +11,29 @@ The memberships (pizzeria.StaffMembership) are read through the user's reverse r
 `user.memberships`, never by importing pizzeria: accounts sit below the pizzerias in the layers
 (docs/architecture.md), the membership's foreign key points from pizzeria to the user.
 """
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from account.models import User
 
+
+class Role(models.TextChoices):
+    """The staff roles held in a pizzeria (pizzeria.StaffMembership.Role is this enum): defined
+    here, below the pizzerias in the layers, so that the role table and the memberships share it."""
+
+    MANAGER = "manager", _("Gérant")
+    PIZZAIOLO = "pizzaiolo", _("Pizzaiolo")
+    DRIVER = "driver", _("Livreur")
+
+
 HEAD_OFFICE_GROUP = "Siège"
 
 # role value (pizzeria.StaffMembership.Role) -> group name
 ROLE_GROUPS = {
-    "manager": "Gérant",
-    "pizzaiolo": "Pizzaiolo",
-    "driver": "Livreur",
+    Role.MANAGER: "Gérant",
+    Role.PIZZAIOLO: "Pizzaiolo",
+    Role.DRIVER: "Livreur",
 }
 
 _VIEW = ("view",)
@@ -30,7 +41,7 @@ _EDIT = ("view", "add", "change")
 _ALL = ("view", "add", "change", "delete")
 
 ROLE_PERMISSIONS = {
-    "manager": {
+    Role.MANAGER: {
         "account.user": _VIEW,
         "pizzeria.pizzeria": ("view", "change"),
         "pizzeria.staffmembership": _ALL,
@@ -45,7 +56,7 @@ ROLE_PERMISSIONS = {
         "order.orderline": _EDIT,
         "order.payment": _VIEW,
     },
-    "pizzaiolo": {
+    Role.PIZZAIOLO: {
         "pizzeria.pizzeria": _VIEW,
         "pizzeria.stock": ("view", "change"),
         "pizzeria.stockmovement": ("view", "add"),
@@ -57,7 +68,7 @@ ROLE_PERMISSIONS = {
         "order.order": _EDIT,
         "order.orderline": _EDIT,
     },
-    "driver": {
+    Role.DRIVER: {
         "pizzeria.pizzeria": _VIEW,
         "order.order": ("view", "change"),
         "order.orderline": _VIEW,
@@ -66,9 +77,6 @@ ROLE_PERMISSIONS = {
 
 # Head office runs everything of the business apps.
 HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "order")
-
-ROLE_LABELS = {"head_office": _("Siège"), "manager": _("Gérant"), "pizzaiolo": _("Pizzaiolo"), "driver": _("Livreur")}
-
 
 def is_head_office(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from account.roles import is_head_office, pizzerias_of
 from dashboard.forms import PARIS
 from order.models import Order, OrderLine
-from pizzeria.models import Pizzeria, Stock, StockMovement
+from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.selectors import product_availability
 from product.models import Ingredient, Product
 
@@ -119,7 +119,6 @@ class Sales:
     shops: list  # [ShopSales], one per pizzeria in scope
     group: ShopSales
     by_day: list  # [(date, Figures)], every day of the period
-    by_day_and_shop: dict  # {pizzeria_id: {date: Decimal revenue}}
     by_hour: list  # [(hour 0..23, Figures)]
     by_channel: list  # [(value, label, Figures)]
     by_fulfilment: list
@@ -170,14 +169,12 @@ def sales(*, pizzerias, period):
     shops = {p.pk: ShopSales(name=p.name) for p in pizzerias}
     group = ShopSales(name=str(_("Total du groupe")))
     per_day = {day: Figures() for day in period.days}
-    by_day_and_shop = {pk: {day: ZERO for day in period.days} for pk in shop_ids}
     for row in day_rows:
         row["prep_microseconds"] = float(row["prep_microseconds"] or 0)
         row["delivery_microseconds"] = float(row["delivery_microseconds"] or 0)
         shops[row["pizzeria_id"]].add_row(row)
         group.add_row(row)
         per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["counted"])
-        by_day_and_shop[row["pizzeria_id"]][row["day"]] += money(row["revenue"])
 
     # 2. Hour of day (Paris) × channel × fulfilment × payment method: at most 24 × 12 rows
     #    whatever the period; each order sits in one group, so the roll-ups are exact.
@@ -221,7 +218,6 @@ def sales(*, pizzerias, period):
         shops=[shops[p.pk] for p in pizzerias],
         group=group,
         by_day=sorted(per_day.items()),
-        by_day_and_shop=by_day_and_shop,
         by_hour=sorted(hours.items()),
         by_channel=labelled(Order.Channel.choices, channels),
         by_fulfilment=labelled(Order.Fulfilment.choices, fulfilments),
@@ -303,4 +299,4 @@ def dashboard_pizzerias(user):
     """The shops whose figures `user` may read: all for head office, else those they manage."""
     if is_head_office(user):
         return Pizzeria.objects.order_by("name")
-    return Pizzeria.objects.filter(pk__in=pizzerias_of(user, "manager")).order_by("name")
+    return Pizzeria.objects.filter(pk__in=pizzerias_of(user, StaffMembership.Role.MANAGER)).order_by("name")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from account.roles import is_head_office, pizzerias_of
 from dashboard import selectors, tables
 from dashboard.forms import DashboardFilterForm
-from order.models import Order
+from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
 from product.imports import FrenchCSV, FrenchXLSX
 
@@ -24,7 +24,7 @@ EXPORT_FORMATS = {"csv": FrenchCSV, "xlsx": FrenchXLSX}
 def build_dashboard(request):
     """Everything the page shows, for the shops the user may read; None for staff without any."""
     scope = selectors.dashboard_pizzerias(request.user)
-    if not is_head_office(request.user) and not pizzerias_of(request.user, "manager"):
+    if not is_head_office(request.user) and not pizzerias_of(request.user, Role.MANAGER):
         return None
     form = DashboardFilterForm(request.GET or None, pizzerias=scope)
     period = form.get_period()
@@ -101,13 +101,13 @@ def _staff_context(request):
     user = request.user
     changelist = reverse("admin:order_order_changelist")
     links = []
-    kitchens, rounds = pizzerias_of(user, "pizzaiolo"), pizzerias_of(user, "driver")
+    kitchens, rounds = pizzerias_of(user, Role.PIZZAIOLO), pizzerias_of(user, Role.DRIVER)
     for pizzeria in Pizzeria.objects.filter(pk__in=kitchens | rounds).order_by("name"):
         if pizzeria.pk in kitchens:
-            for status in (Order.Status.AWAITING_CONFIRMATION, Order.Status.TO_PREPARE, Order.Status.IN_PREPARATION):
+            for status in KITCHEN_STATUSES:
                 links.append(_queue_link(changelist, pizzeria, status))
         if pizzeria.pk in rounds:
-            for status in (Order.Status.READY, Order.Status.OUT_FOR_DELIVERY):
+            for status in DRIVER_STATUSES:
                 links.append(_queue_link(changelist, pizzeria, status))
     return {"dashboard": False, "queue_links": links}
 

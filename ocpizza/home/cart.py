@@ -31,14 +31,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from order.checkout import MAX_QUANTITY
+from order.rules import MAX_WEB_LINE_QUANTITY as MAX_QUANTITY
 from pizzeria.models import Pizzeria
 from pizzeria.selectors import product_availability
 from product.models import Product
 
 SESSION_KEY = "ocpizza_cart"
 MIN_QUANTITY = 1
-# MAX_QUANTITY (a web order's line limit) is the domain's rule (order.checkout): the cart only
+# MAX_QUANTITY (a web order's line limit) is the domain's rule (order.rules): the cart only
 # stores lines, so it reads the limit from there and cannot disagree with checkout.
 
 
@@ -201,13 +201,8 @@ class Cart:
 
     @staticmethod
     def _stock_errors(product, quantity, availability):
-        if not availability.is_available:
-            return [_("%(name)s est épuisée dans cette pizzeria : il manque %(ingredient)s.")
-                    % {"name": product.name, "ingredient": availability.limiting_ingredient}]
-        if availability.makeable is not None and quantity > availability.makeable:
-            return [_("Il ne reste de quoi préparer que %(count)d × %(name)s dans cette pizzeria.")
-                    % {"count": availability.makeable, "name": product.name}]
-        return []
+        shortfall = availability.shortfall(product.name, quantity)
+        return [shortfall] if shortfall else []
 
     def _save(self):
         self._lines_cache = None

@@ -1,6 +1,6 @@
 """The customer's order pages, in the "order" namespace (order:pay, order:status...).
 
-ocpizza/urls.py includes them together with order.webhooks' Stripe endpoint under that one
+ocpizza/urls.py includes them together with order.webhook_views' Stripe endpoint under that one
 namespace: the pages are screens (home), the webhook an integration endpoint (order)."""
 from django.urls import path
 

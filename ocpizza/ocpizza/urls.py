@@ -5,7 +5,7 @@ from django.urls import include, path, reverse
 
 from home import order_urls
 from ops.health import healthz
-from order import webhooks
+from order import webhook_views
 
 
 def admin_login(request, extra_context=None):
@@ -24,8 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("home.account_urls")),
     # One "order" namespace (order:pay, order:stripe_webhook...): the customer's order pages are
-    # screens (home.order_urls), the Stripe webhook an integration endpoint (order.webhooks).
-    path("", include((webhooks.urlpatterns + order_urls.urlpatterns, "order"))),
+    # screens (home.order_urls), the Stripe webhook an integration endpoint (order.webhook_views).
+    path("", include((webhook_views.urlpatterns + order_urls.urlpatterns, "order"))),
     path("", include("home.urls")),
 ]
 # French answers to what any client can send (ocpizza/errors.py); 500.html is Django's default name.

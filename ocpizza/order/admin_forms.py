@@ -10,7 +10,9 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from order import rules, workflow
 from order.models import Order
+from order.selectors import previous_phone_order
 
 
 class TransitionForm(forms.Form):
@@ -35,15 +37,15 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, order, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.order, self.action = order, action
-        if action not in ("refuse", "cancel"):
+        if not any(t.needs_reason for t in workflow.TRANSITIONS if t.action == action):
             del self.fields["reason"]
         else:
-            self.fields["reason"].required = action == "refuse" or order.status != Order.Status.TO_PREPARE
-        if not (action == "deliver" and needs_collection(order)):
+            self.fields["reason"].required = workflow.needs_reason(order, action)
+        if not (action == "deliver" and rules.collects_at_door(order)):
             del self.fields["collected"], self.fields["method"]
         else:
             self.fields["collected"].initial = order.total
-        if not (action == "cancel" and order.status == Order.Status.IN_PREPARATION):
+        if not (action == "cancel" and rules.may_restock(order)):
             del self.fields["restock"]
 
     def service_kwargs(self):
@@ -54,13 +56,6 @@ class TransitionForm(forms.Form):
             "method": data.get("method") or None,
             "restock": bool(data.get("restock")),
         }
-
-
-def needs_collection(order):
-    return order.payment_method == Order.PaymentMethod.ON_DELIVERY and order.payment_status in (
-        Order.PaymentStatus.TO_PAY_ON_DELIVERY,
-        Order.PaymentStatus.FAILED,
-    )
 
 
 class StaffOrderForm(forms.Form):
@@ -106,7 +101,7 @@ class StaffOrderForm(forms.Form):
                 label=_("Produit %(n)s") % {"n": index + 1}, choices=choices, required=False, widget=UnfoldAdminSelectWidget
             )
             self.fields[f"quantity_{index}"] = forms.IntegerField(
-                label=_("Quantité"), min_value=1, max_value=50, required=False, initial=1,
+                label=_("Quantité"), min_value=1, max_value=rules.MAX_LINE_QUANTITY, required=False, initial=1,
                 widget=UnfoldAdminIntegerFieldWidget,
             )
 
@@ -116,8 +111,6 @@ class StaffOrderForm(forms.Form):
     def clean(self):
         """Lines, and the caller: found only by phone number among this pizzeria's own orders
         (order.selectors.previous_phone_order, issue 13 M5); `previous` is that order or None."""
-        from order.selectors import previous_phone_order
-
         data = super().clean()
         lines = []
         for index in range(self.LINE_COUNT):

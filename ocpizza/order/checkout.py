@@ -26,20 +26,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from order import payments
-from order.models import Order, OrderLine
-from order.services import cancel_order, check_order_total, place_order
+from order.changes import ChangeNotAllowed, LineChange, apply_line_change  # noqa: F401 — importable from here too
+from order.models import Order
+from order.money import check_order_total, lines_fingerprint, net_received, refresh_payment_totals, to_cents
+from order.refunds import refund_order
+from order.rules import MAX_WEB_LINE_QUANTITY as MAX_QUANTITY
+from order.services import cancel_order, place_order
+from order.settlement import cancel_open_intents
 from order.workflow import TransitionNotAllowed, find_transition
-
-MAX_QUANTITY = 20
-
-
-class ChangeNotAllowed(Exception):
-    """The order can no longer be changed (accepted by the kitchen, cancelled...)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = str(message)
+from pizzeria.selectors import product_availability
+from product.models import Product
 
 
 class DuplicateCheckout(Exception):
@@ -93,36 +89,6 @@ def place_web_order(
 # --- change ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LineChange:
-    """The order's new lines: ((product_id, quantity, unit_price_cents), ...) and the new total,
-    and `base`, the fingerprint (payments.lines_fingerprint) of the order it was computed for."""
-
-    lines: tuple
-    base: str = ""
-
-    @property
-    def new_total(self):
-        return sum((payments.from_cents(price) * quantity for _pid, quantity, price in self.lines), Decimal("0.00"))
-
-    def encode(self):
-        # Short enough for Stripe metadata (500 characters) for any realistic order.
-        return self.base + ";" + ",".join(f"{pid}:{quantity}:{price}" for pid, quantity, price in self.lines)
-
-    @classmethod
-    def decode(cls, text):
-        base, separator, body = (text or "").rpartition(";")
-        if not separator:
-            raise ValueError("change without the order it was computed for")
-        lines = []
-        for part in body.split(","):
-            pid, quantity, price = part.split(":")
-            lines.append((int(pid), int(quantity), int(price)))
-        if not lines:
-            raise ValueError("empty change")
-        return cls(lines=tuple(lines), base=base)
-
-
 def check_changeable(order, by):
     """ChangeNotAllowed unless `by` may still cancel (so also change) `order` now."""
     if order.customer_id is None or by is None or order.customer_id != by.pk:
@@ -145,9 +111,6 @@ def plan_line_change(*, order, quantities):
     changes (one line per product on the ticket, the kitchen's screen and the receipt). A
     product off the menu can be lowered or removed, not raised. Every problem is reported at
     once as a ValidationError in French."""
-    from pizzeria.selectors import product_availability
-    from product.models import Product
-
     current = {line.product_id: line for line in order.lines.all()}
     errors, wanted = [], {}
     for raw_pid, raw_quantity in quantities.items():
@@ -180,49 +143,18 @@ def plan_line_change(*, order, quantities):
                 _("%(product)s n'est plus à la carte : vous pouvez en retirer, pas en ajouter.") % {"product": product.name}
             )
             continue
-        makeable = availability[pid].makeable
-        if extra > 0 and makeable is not None and makeable < quantity:
-            errors.append(
-                _("%(product)s : il n'en reste que %(count)s possible(s) dans cette pizzeria.")
-                % {"product": product.name, "count": makeable}
-            )
+        shortfall = availability[pid].shortfall(product.name, quantity) if extra > 0 else ""
+        if shortfall:
+            errors.append(shortfall)
             continue
         # `products` was read just now: today's price, not one the browser or the session held.
         price = line.unit_price if line is not None and extra <= 0 else product.selling_price
-        lines.append((pid, quantity, payments.to_cents(price)))
+        lines.append((pid, quantity, to_cents(price)))
     if errors:
         raise ValidationError(errors)
-    change = LineChange(lines=tuple(lines), base=payments.lines_fingerprint(order))
+    change = LineChange(lines=tuple(lines), base=lines_fingerprint(order))
     check_order_total(change.new_total)  # the new total must fit its column like a new order's
     return change
-
-
-def apply_line_change(*, order, change):
-    """Replace the order's lines by `change` and its total (caller holds the order row lock)."""
-    from product.models import Product
-
-    if order.status not in (Order.Status.AWAITING_CONFIRMATION, Order.Status.TO_PREPARE):
-        raise ChangeNotAllowed(
-            _("La commande %(number)s est « %(status)s » : elle ne peut plus être modifiée.")
-            % {"number": order.number, "status": order.get_status_display()}
-        )
-    products = Product.objects.in_bulk([pid for pid, _q, _p in change.lines])
-    if len(products) != len(change.lines):
-        raise ChangeNotAllowed(_("un produit n'existe plus"))
-    existing = {line.product_id: line for line in order.lines.all()}
-    keep = set()
-    for pid, quantity, price in change.lines:
-        line = existing.get(pid) or OrderLine(order=order, product=products[pid], product_name=products[pid].name)
-        line.quantity = quantity
-        line.unit_price = payments.from_cents(price)
-        line.full_clean()
-        line.save()
-        keep.add(pid)
-    for pid, line in existing.items():
-        if pid not in keep:
-            line.delete()
-    order.total = change.new_total
-    order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
 
 
 @dataclass
@@ -246,23 +178,23 @@ def change_order(*, order, quantities, by):
     check_changeable(locked, by)
     card = locked.payment_method == Order.PaymentMethod.CARD_ONLINE
     if card:
-        payments.cancel_open_intents(locked)
+        cancel_open_intents(locked)
         locked.refresh_from_db()
         check_changeable(locked, by)
     change = plan_line_change(order=locked, quantities=quantities)
-    paid = payments.net_received(locked) if card else Decimal("0.00")
+    paid = net_received(locked) if card else Decimal("0.00")
     if card and paid > 0:
         difference = change.new_total - paid
         if difference > 0:
             return ChangeOutcome(applied=False, extra_due=difference, change=change)
-        refunds = payments.refund_order(order=locked, amount=-difference, by=by, reason=_("Modification de la commande"))
+        refunds = refund_order(order=locked, amount=-difference, by=by, reason=_("Modification de la commande"))
         apply_line_change(order=locked, change=change)
-        payments.refresh_payment_totals(locked)
+        refresh_payment_totals(locked)
         _copy_back(locked, order)
         return ChangeOutcome(applied=True, refunded=sum((r.amount for r in refunds), Decimal("0.00")))
     apply_line_change(order=locked, change=change)
     if card:
-        payments.refresh_payment_totals(locked)
+        refresh_payment_totals(locked)
     _copy_back(locked, order)
     return ChangeOutcome(applied=True)
 
@@ -282,18 +214,18 @@ def cancel_by_customer(*, order, by, reason=""):
     locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
     check_changeable(locked, by)
     if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        payments.cancel_open_intents(locked)
+        cancel_open_intents(locked)
         locked.refresh_from_db()
         check_changeable(locked, by)
-    paid = payments.net_received(locked)
+    paid = net_received(locked)
     refunds = []
     if paid > 0:
-        refunds = payments.refund_order(
+        refunds = refund_order(
             order=locked, amount=paid, by=by, reason=_("Annulation par le client")
         )
     cancel_order(locked, by=by, reason=reason or _("Annulée par le client"))
     if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
-        payments.refresh_payment_totals(locked)
+        refresh_payment_totals(locked)
     _copy_back(locked, order)
     return refunds
 

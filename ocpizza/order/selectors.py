@@ -1,5 +1,5 @@
-"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4), the shop stock page (F-ADM-1) and
-the phone-order form's customer lookup (issue 13 M5)."""
+"""Reads for the kitchen and driver queues (F-OM-1, F-OM-4) and the phone-order form's
+customer lookup (issue 13 M5). The shop stock page reads pizzeria.selectors.stock_overview."""
 import re
 
 from django.db.models import F, Prefetch, Q, Value
@@ -7,13 +7,12 @@ from django.db.models.functions import Replace
 
 from account.roles import has_role, is_head_office, pizzerias_of
 from order.models import Order, OrderLine
+from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
 from product.models import RecipeLine, Reminder
 
-KITCHEN_ROLES = ("pizzaiolo", "manager")
-DRIVER_ROLES = ("driver", "manager")
-
-KITCHEN_STATUSES = (Order.Status.TO_PREPARE, Order.Status.IN_PREPARATION, Order.Status.READY)
+KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
+DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
 
 
 def queue_pizzerias(user, roles):
@@ -63,9 +62,9 @@ def driver_queue(*, pizzeria, user):
     orders = Order.objects.filter(
         pizzeria=pizzeria,
         fulfilment=Order.Fulfilment.DELIVERY,
-        status__in=(Order.Status.READY, Order.Status.OUT_FOR_DELIVERY),
+        status__in=DRIVER_STATUSES,
     )
-    if not has_role(user, pizzeria, "manager"):
+    if not has_role(user, pizzeria, Role.MANAGER):
         orders = orders.filter(Q(status=Order.Status.READY) | Q(driver=user))
     return list(
         _with_lines(orders, recipes=False)

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from order.models import Order, Payment
-from order.payments import euros
+from order.money import euros
 from pizzeria.selectors import product_availability
 from product.models import Product
 

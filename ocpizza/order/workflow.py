@@ -12,7 +12,7 @@ Head office may do whatever a manager may do, in every pizzeria.
 
 The payment invariant lives here too: a row marked `needs_payment` (confirm, accept, finish,
 take, deliver) moves a card order only when the money received for it, net of refunds, covers
-its total (order.payments.covers_total, read from the Payment rows under the order's row lock
+its total (order.money.covers_total, read from the Payment rows under the order's row lock
 that every service holds). No service checks payment on its own.
 """
 from dataclasses import dataclass
@@ -20,27 +20,28 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from account.roles import has_role, is_head_office
-from order import payments
+from ocpizza.business import BusinessError
+from order import money
 from order.models import Order
+from pizzeria.models import StaffMembership
 
 S = Order.Status
 CUSTOMER = "customer"
 SYSTEM = "system"
-MANAGER = "manager"
-PIZZAIOLO = "pizzaiolo"
-DRIVER = "driver"
+MANAGER = StaffMembership.Role.MANAGER.value
+PIZZAIOLO = StaffMembership.Role.PIZZAIOLO.value
+DRIVER = StaffMembership.Role.DRIVER.value
 STAFF_ROLES = (MANAGER, PIZZAIOLO, DRIVER)
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(BusinessError):
     """A status change refused by the table (wrong status, wrong role or wrong kind of order).
 
     `str(exc)` is a French sentence for the user; nothing was changed.
     """
 
     def __init__(self, message, *, order=None, action=None):
-        super().__init__(str(message))
-        self.message = str(message)
+        super().__init__(message)
         self.order = order
         self.action = action
 
@@ -81,7 +82,7 @@ TRANSITIONS = (
     # Before the kitchen accepts: the customer, the system (payment abandoned) or the shop.
     Transition(
         "cancel", (S.AWAITING_CONFIRMATION, S.TO_PREPARE), S.CANCELLED, (CUSTOMER, SYSTEM, PIZZAIOLO, MANAGER),
-        _("Annuler"), needs_reason=True,
+        _("Annuler"),
     ),
     # After acceptance only a manager may cancel (the ingredients are used: see stock return rule).
     Transition(
@@ -91,7 +92,17 @@ TRANSITIONS = (
 )
 
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
-FINAL_STATUSES = (S.DELIVERED, S.CANCELLED, S.REFUSED)
+
+
+def needs_reason(order, action):
+    """Whether `action` on `order` now needs a reason (the rows' `needs_reason`): refusing
+    always, cancelling once the kitchen has accepted. Services, forms and admin read this."""
+    return any(t.needs_reason for t in transitions_from(order, action))
+
+
+def always_needs_reason(action):
+    """Whether every row of `action` needs a reason (a bulk action asks for it up front)."""
+    return all(t.needs_reason for t in TRANSITIONS if t.action == action)
 
 
 def actors_of(user, order):
@@ -141,8 +152,8 @@ def find_transition(order, action, user):
                     )
                     % {
                         "number": order.number,
-                        "received": payments.euros(payments.net_received(order)),
-                        "total": payments.euros(order.total),
+                        "received": money.euros(money.net_received(order)),
+                        "total": money.euros(order.total),
                         "action": transition.label,
                     },
                     order=order, action=action,
@@ -160,7 +171,7 @@ def is_paid_for(order, transition):
     if the money received for it covers its total (the one check; see module docstring)."""
     if not transition.needs_payment or order.payment_method != Order.PaymentMethod.CARD_ONLINE:
         return True
-    return payments.covers_total(order)
+    return money.covers_total(order)
 
 
 def allowed_actions(order, user):

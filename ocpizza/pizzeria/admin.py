@@ -6,7 +6,7 @@ from unfold.decorators import display
 from account.roles import is_head_office, pizzerias_of
 from ocpizza.admin_base import BusinessAdmin
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
-from pizzeria.admin_mixins import ShopInlineMixin, ShopScopedAdminMixin
+from pizzeria.admin_mixins import ReadOnlyAdminMixin, ShopInlineMixin, ShopScopedAdminMixin
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin
@@ -94,7 +94,7 @@ class StockAdmin(StockPageAdminMixin, ShopScopedAdminMixin, BusinessAdmin, Sprea
 
     def has_import_permission(self, request):
         # Managers count their own shops (checked line by line); head office counts any.
-        return is_head_office(request.user) or bool(pizzerias_of(request.user, "manager"))
+        return is_head_office(request.user) or bool(pizzerias_of(request.user, StaffMembership.Role.MANAGER))
 
     @display(description=_("quantité"), ordering="quantity")
     def quantity_with_unit(self, obj):
@@ -106,7 +106,7 @@ class StockAdmin(StockPageAdminMixin, ShopScopedAdminMixin, BusinessAdmin, Sprea
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ShopScopedAdminMixin, ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, ModelAdmin):
     shop_path = "stock__pizzeria"
     list_display = ["created_at", "stock", "delta", "quantity_after", "reason", "order", "user"]
     list_filter = ["reason", "stock__pizzeria"]
@@ -115,11 +115,3 @@ class StockMovementAdmin(ShopScopedAdminMixin, ModelAdmin):
     date_hierarchy = "created_at"
 
     # The ledger is append-only: it is read here, written by pizzeria.services.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -113,3 +113,17 @@ class ShopInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_in_shop(request, obj, "delete")
+
+
+class ReadOnlyAdminMixin:
+    """A record written only by services (ledger, payments, Stripe events): read, never added,
+    changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from account.roles import Role as StaffRole
 from ocpizza.models import TimeStampedModel
 
 
@@ -58,10 +59,7 @@ class Pizzeria(TimeStampedModel):
 class StaffMembership(TimeStampedModel):
     """A staff member's role in one pizzeria; a user may hold several (users × roles × pizzerias)."""
 
-    class Role(models.TextChoices):
-        MANAGER = "manager", _("Gérant")
-        PIZZAIOLO = "pizzaiolo", _("Pizzaiolo")
-        DRIVER = "driver", _("Livreur")
+    Role = StaffRole  # the one enum of staff roles (account.roles, below the pizzerias)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("employé")
@@ -88,8 +86,9 @@ class StaffMembership(TimeStampedModel):
 class Stock(TimeStampedModel):
     """Quantity of one ingredient in one pizzeria.
 
-    `quantity` only changes through pizzeria.services, which writes a StockMovement
-    for every change: the quantity always equals the sum of its movements.
+    `quantity` only changes through pizzeria.services (take_stock and return_stock for orders,
+    count_stock for counts and imports, correct_stock for the stock page), which writes a
+    StockMovement for every change: the quantity always equals the sum of its movements.
     """
 
     pizzeria = models.ForeignKey(Pizzeria, on_delete=models.CASCADE, related_name="stocks", verbose_name=_("pizzeria"))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from account.roles import has_role
-from pizzeria.models import Pizzeria, Stock
+from pizzeria.models import Pizzeria, StaffMembership, Stock
 from pizzeria.services import count_stock
 from product.imports import FrenchDecimalWidget, NaturalKeyInstanceLoader, NaturalKeyWidget, SpreadsheetResource, natural
 from product.models import Ingredient
@@ -82,7 +82,7 @@ class StockCountResource(SpreadsheetResource):
     def validate_row(self, instance, row, **kwargs):
         if instance.quantity is None:
             raise ValidationError({"quantite_comptee": _("Indiquez la quantité comptée.")})
-        if self.user is None or not has_role(self.user, instance.pizzeria, "manager"):
+        if self.user is None or not has_role(self.user, instance.pizzeria, StaffMembership.Role.MANAGER):
             raise ValidationError(
                 {"pizzeria": _("Vous ne pouvez pas importer le stock de « %(shop)s » : ce n'est pas une de vos pizzerias.")
                  % {"shop": instance.pizzeria.name}}

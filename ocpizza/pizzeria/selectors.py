@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.models import Pizzeria, Stock
@@ -38,6 +39,22 @@ class Availability:
     @property
     def is_available(self):
         return self.makeable is None or self.makeable > 0
+
+    def shortfall(self, product_name, quantity):
+        """Why the pizzeria cannot make `quantity` × the product now (French), or "" if it can:
+        the one message of the cart, the checkout, a change of an order and place_order."""
+        if not self.is_available:
+            return _(
+                "%(name)s est épuisée dans cette pizzeria : il manque %(ingredient)s. "
+                "Ce produit est indisponible jusqu'au prochain réapprovisionnement."
+            ) % {
+                "name": product_name, "ingredient": self.limiting_ingredient,
+            }
+        if self.makeable is not None and quantity > self.makeable:
+            return _("Il ne reste de quoi préparer que %(count)d × %(name)s dans cette pizzeria.") % {
+                "count": self.makeable, "name": product_name,
+            }
+        return ""
 
 
 def product_availability(*, pizzeria, product_ids=None):

@@ -1,11 +1,144 @@
-"""Writes on stock. Every change of a quantity goes through here and leaves a StockMovement."""
+"""Writes on stock: the one module that changes a quantity (Saleor's rule, issue 15).
+
+Orders take and give back through take_stock / return_stock, imports and the stock page
+count or correct through count_stock / correct_stock; every change leaves a StockMovement.
+Locks are taken in pk order (no deadlock between two kitchens), every shortfall is listed
+before anything is written, and the writes are bulk: a fixed number of queries.
+"""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pizzeria.models import Stock, StockMovement
+from account.roles import has_role
+from ocpizza.business import BusinessError
+from pizzeria.models import StaffMembership, Stock, StockMovement
+from product.models import Ingredient
+
+# Who may correct a shop's stock on the stock page (the roles' names come from the one enum).
+STOCK_ROLES = (StaffMembership.Role.MANAGER, StaffMembership.Role.PIZZAIOLO)
+
+
+class InsufficientStock(BusinessError):
+    """take_stock found too little of some ingredients; nothing was taken.
+
+    `.missing` is a list of (ingredient, needed, available), ingredients in name order; `.order`
+    the order it was for.
+    """
+
+    def __init__(self, order, missing):
+        self.order = order
+        self.missing = missing
+        parts = [
+            _("%(ingredient)s : %(needed)s %(unit)s nécessaires, %(available)s disponibles")
+            % {
+                "ingredient": ingredient.name,
+                "needed": _fmt(needed),
+                "available": _fmt(available),
+                "unit": ingredient.unit.symbol,
+            }
+            for ingredient, needed, available in missing
+        ]
+        super().__init__(
+            _("Stock insuffisant pour la commande %(number)s — %(missing)s.")
+            % {"number": order.number, "missing": " ; ".join(parts)}
+        )
+
+
+def _fmt(value):
+    return f"{Decimal(value).normalize():f}"
+
+
+@transaction.atomic(savepoint=False)  # no savepoint: the caller's transaction is the unit
+def take_stock(*, pizzeria_id, needs, order, by=None):
+    """Take `needs` ({ingredient_id: quantity}) from a shop's stock for `order`, all or nothing.
+
+    Locks the stock rows in pk order, raises InsufficientStock listing every shortfall (and
+    takes nothing), then moves every row with one guarded UPDATE and writes the ledger in one
+    INSERT: a fixed number of queries whatever the number of ingredients."""
+    stocks = {
+        stock.ingredient_id: stock
+        for stock in Stock.objects.select_for_update()
+        .filter(pizzeria_id=pizzeria_id, ingredient_id__in=list(needs))
+        .order_by("pk")
+    }
+    missing = [
+        (ingredient_id, needed, stocks[ingredient_id].quantity if ingredient_id in stocks else Decimal(0))
+        for ingredient_id, needed in needs.items()
+        if ingredient_id not in stocks or stocks[ingredient_id].quantity < needed
+    ]
+    if missing:
+        ingredients = Ingredient.objects.select_related("unit").in_bulk([m[0] for m in missing])
+        raise InsufficientStock(
+            order, sorted(((ingredients[i], n, a) for i, n, a in missing), key=lambda m: m[0].name)
+        )
+    if not stocks:
+        return []
+    now = timezone.now()
+    # One UPDATE for every ingredient; each row only moves if it still holds enough, and the
+    # count of moved rows proves it (the locks make a mismatch impossible, the check keeps it so).
+    ordered = sorted(stocks.values(), key=lambda s: s.pk)
+    condition = Q()
+    for stock in ordered:
+        condition |= Q(pk=stock.pk, quantity__gte=needs[stock.ingredient_id])
+    updated = Stock.objects.filter(condition).update(
+        quantity=Case(
+            *[When(pk=stock.pk, then=F("quantity") - Value(needs[stock.ingredient_id])) for stock in ordered],
+            default=F("quantity"),
+        ),
+        updated_at=now,
+    )
+    if updated != len(ordered):
+        raise RuntimeError("Stock moved under a row lock; refusing to write a wrong ledger.")
+    return StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                stock=stock,
+                delta=-needs[stock.ingredient_id],
+                quantity_after=stock.quantity - needs[stock.ingredient_id],
+                reason=StockMovement.Reason.ORDER,
+                order=order,
+                user=by,
+            )
+            for stock in ordered
+        ]
+    )
+
+
+def taken_stock(order):
+    """{stock_id: net quantity the order still holds} from the ledger (positive numbers)."""
+    rows = (
+        StockMovement.objects.filter(order=order)
+        .values("stock_id")
+        .annotate(net=Sum("delta"))
+        .values_list("stock_id", "net")
+    )
+    return {stock_id: -net for stock_id, net in rows if net < 0}
+
+
+@transaction.atomic(savepoint=False)  # no savepoint: the caller's transaction is the unit
+def return_stock(*, order, by=None, note="", when=None):
+    """Give back exactly what the ledger shows `order` took (ORDER_RETURN movements)."""
+    taken = taken_stock(order)
+    when = when or timezone.now()
+    movements = []
+    for stock in Stock.objects.select_for_update().filter(pk__in=list(taken)).order_by("pk"):
+        Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + taken[stock.pk], updated_at=when)
+        movements.append(
+            StockMovement(
+                stock=stock,
+                delta=taken[stock.pk],
+                quantity_after=stock.quantity + taken[stock.pk],
+                reason=StockMovement.Reason.ORDER_RETURN,
+                order=order,
+                user=by,
+                note=note,
+            )
+        )
+    return StockMovement.objects.bulk_create(movements)
 
 
 def _locked_stock(*, pizzeria, ingredient):
@@ -74,9 +207,7 @@ def correct_stock(*, pizzeria, ingredient, by, reason, delta=None, counted=None,
     Only the shop's manager or pizzaiolo (or head office) may correct; the sign must fit the
     reason (a delivery adds, a loss removes) and a quantity is never negative nor absurd.
     """
-    from account.roles import has_role
-
-    if not has_role(by, pizzeria, "manager", "pizzaiolo"):
+    if not has_role(by, pizzeria, *STOCK_ROLES):
         raise ValidationError(_("Vous ne pouvez corriger que le stock de vos pizzerias."))
     if reason not in MANUAL_REASONS:
         raise ValidationError({"reason": _("Choisissez un motif : livraison, correction, inventaire ou perte.")})

@@ -13,6 +13,7 @@ from unfold.decorators import action
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from account.roles import has_shop_perm, is_head_office, pizzerias_with_perm
+from ocpizza.business import add_to_form
 from pizzeria.models import Pizzeria, StockMovement
 from pizzeria.selectors import stock_overview
 from pizzeria.services import MANUAL_REASONS, MAX_QUANTITY, correct_stock
@@ -92,11 +93,7 @@ class StockPageAdminMixin:
                         **({"delta": data["value"]} if data["mode"] == "delta" else {"counted": data["value"]}),
                     )
                 except ValidationError as exc:
-                    if hasattr(exc, "error_dict"):
-                        for field, errors in exc.error_dict.items():
-                            form.add_error(field if field in form.fields else None, errors)
-                    else:
-                        form.add_error(None, exc)
+                    add_to_form(form, exc)
                 else:
                     if movement is None:
                         self.message_user(request, _("Le compte correspond déjà au stock : rien à corriger."), messages.INFO)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from account import services
 from account.forms import AddressForm, ProfileForm, RegistrationForm
+from ocpizza.business import add_to_form
 from pizzeria.geocoding import get_geocoder
 
 
@@ -36,14 +37,6 @@ def register(request):
         messages.success(request, _("Bienvenue ! Votre compte est créé et vous êtes connecté."))
         return redirect(_safe_next(request))
     return render(request, "account/register.html", {"form": form, "next": request.GET.get("next", "")})
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -71,7 +64,7 @@ def profile(request):
                     make_default=data["make_default"],
                 )
             except ValidationError as error:
-                _add_errors(address_form, error)
+                add_to_form(address_form, error)
             else:
                 messages.success(request, _("Adresse enregistrée."))
                 return redirect("account:profile")

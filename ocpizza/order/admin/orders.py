@@ -1,0 +1,135 @@
+"""OrderAdmin: the list, its filters and the order page (F-OM-1..6).
+
+The workflow's buttons and bulk actions come from order.admin.transitions (built from
+order.workflow.TRANSITIONS), the phone order form from order.admin.phone_order, the kitchen
+and driver queues from order.admin.queues; every click goes through order.services.
+"""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+
+from order.admin.inlines import OrderLineInline, PaymentInline
+from order.admin.phone_order import PhoneOrderMixin
+from order.admin.queues import QueuesMixin
+from order.admin.transitions import TransitionActionsMixin
+from order.models import Order
+from ocpizza.admin_base import BusinessAdmin
+from pizzeria.admin_mixins import ShopScopedAdminMixin
+
+STATUS_COLOURS = {
+    Order.Status.AWAITING_CONFIRMATION: "info",
+    Order.Status.TO_PREPARE: "warning",
+    Order.Status.IN_PREPARATION: "warning",
+    Order.Status.READY: "success",
+    Order.Status.OUT_FOR_DELIVERY: "info",
+    Order.Status.DELIVERED: "success",
+    Order.Status.CANCELLED: "danger",
+    Order.Status.REFUSED: "danger",
+}
+
+
+@admin.register(Order)
+class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScopedAdminMixin, BusinessAdmin):
+    list_display = [
+        "number",
+        "created_at",
+        "pizzeria",
+        "customer_display",
+        "channel",
+        "fulfilment",
+        "status_badge",
+        "payment_status",
+        "total",
+    ]
+    list_filter = ["status", "payment_status", "channel", "fulfilment", "pizzeria"]
+    search_fields = ["number", "customer__email", "customer_name", "customer_phone", "delivery_line"]
+    list_select_related = ["pizzeria", "customer"]
+    date_hierarchy = "created_at"
+    inlines = [OrderLineInline, PaymentInline]
+    # Status, money and shop change only through the workflow: the form edits contact details.
+    readonly_fields = [
+        "number",
+        "pizzeria",
+        "channel",
+        "fulfilment",
+        "status",
+        "customer",
+        "customer_name",
+        "customer_email",
+        "delivery_line",
+        "delivery_postcode",
+        "delivery_city",
+        "payment_method",
+        "payment_status",
+        "total",
+        "amount_paid",
+        "amount_refunded",
+        "collected_amount",
+        "collected_method",
+        "pizzaiolo",
+        "driver",
+        "confirmed_at",
+        "accepted_at",
+        "ready_at",
+        "out_for_delivery_at",
+        "delivered_at",
+        "cancelled_at",
+        "refused_at",
+        "refusal_reason",
+        "cancellation_reason",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "pizzeria", "channel", "fulfilment", "status"]}),
+        (_("Client"), {"fields": ["customer", "customer_name", "customer_phone", "customer_email", "customer_note"]}),
+        (
+            _("Livraison"),
+            {"fields": ["delivery_line", "delivery_postcode", "delivery_city", "delivery_instructions"]},
+        ),
+        (
+            _("Paiement"),
+            {
+                "fields": [
+                    "payment_method",
+                    "payment_status",
+                    "total",
+                    "amount_paid",
+                    "amount_refunded",
+                    "collected_amount",
+                    "collected_method",
+                ]
+            },
+        ),
+        (
+            _("Suivi"),
+            {
+                "fields": [
+                    "pizzaiolo",
+                    "driver",
+                    "confirmed_at",
+                    "accepted_at",
+                    "ready_at",
+                    "out_for_delivery_at",
+                    "delivered_at",
+                    "cancelled_at",
+                    "refused_at",
+                    "refusal_reason",
+                    "cancellation_reason",
+                ]
+            },
+        ),
+    ]
+    def has_add_permission(self, request):
+        return False  # orders are created by place_order (site, or "Saisir une commande")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is cancelled, never deleted (payments and ledger point at it)
+
+    # --- list ----------------------------------------------------------------------------
+
+    @display(description=_("client"))
+    def customer_display(self, obj):
+        return obj.customer_display
+
+    @display(description=_("statut"), ordering="status", label={k.value: v for k, v in STATUS_COLOURS.items()})
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()

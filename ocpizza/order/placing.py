@@ -1,0 +1,179 @@
+"""The one entry point that creates orders: the site, phone and counter orders, imports, tests.
+
+Lines are merged and checked (quantity limit of order.rules, products on the menu and
+makeable in that pizzeria, all reported at once), prices come from the products now, and the
+order starts where its payment method sends it (card: waits for Stripe; on delivery: kitchen).
+"""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from account.roles import has_role
+from order import notifications, rules
+from order.models import Order, OrderLine
+from order.money import check_order_total
+from pizzeria.models import Pizzeria
+from pizzeria.selectors import product_availability
+from product.models import Product
+
+
+def _merge_lines(lines):
+    """[(product, quantity)] -> {product_id: (product, total quantity)}, validated."""
+    merged = {}
+    for item in lines or ():
+        try:
+            product, quantity = item
+        except (TypeError, ValueError):
+            raise ValidationError(_("Ligne de commande illisible."))
+        try:
+            quantity = int(quantity)
+        except (TypeError, ValueError):
+            raise ValidationError(_("La quantité de %(product)s doit être un nombre entier.") % {"product": product})
+        if quantity < 1:
+            raise ValidationError(_("La quantité de %(product)s doit être au moins 1.") % {"product": product})
+        previous = merged.get(product.pk)
+        total = quantity + (previous[1] if previous else 0)
+        if total > rules.MAX_LINE_QUANTITY:
+            raise ValidationError(
+                _("Au plus %(max)s × %(product)s par commande.") % {"max": rules.MAX_LINE_QUANTITY, "product": product}
+            )
+        merged[product.pk] = (product, total)
+    if not merged:
+        raise ValidationError(_("La commande est vide : ajoutez au moins un produit."))
+    return merged
+
+
+def _check_products(pizzeria, merged):
+    """Inactive or not makeable products are refused by name, all reported at once."""
+    fresh = Product.objects.in_bulk(list(merged))  # prices and flags as they are now, not as the caller saw them
+    availability = product_availability(pizzeria=pizzeria, product_ids=list(merged))
+    errors = []
+    for product_id, (product, quantity) in merged.items():
+        current = fresh.get(product_id)
+        if current is None or not current.is_active:
+            errors.append(_("%(product)s n'est plus à la carte.") % {"product": product})
+            continue
+        shortfall = availability[product_id].shortfall(current.name, quantity)
+        if shortfall:
+            errors.append(shortfall)
+        merged[product_id] = (current, quantity)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_address(order, address):
+    if address is None:
+        raise ValidationError({"delivery_line": _("Une adresse de livraison est nécessaire pour une livraison.")})
+    if isinstance(address, dict):
+        values = address
+    else:
+        if order.customer_id and getattr(address, "user_id", None) not in (None, order.customer_id):
+            raise ValidationError({"delivery_line": _("Cette adresse n'appartient pas à ce client.")})
+        values = {
+            "line": address.line,
+            "postcode": address.postcode,
+            "city": address.city,
+            "latitude": address.latitude,
+            "longitude": address.longitude,
+        }
+    order.delivery_line = (values.get("line") or "").strip()
+    order.delivery_postcode = (values.get("postcode") or "").strip()
+    order.delivery_city = (values.get("city") or "").strip()
+    order.delivery_latitude = values.get("latitude")
+    order.delivery_longitude = values.get("longitude")
+    order.delivery_instructions = (values.get("instructions") or "").strip()
+    missing = {}
+    if not order.delivery_line:
+        missing["delivery_line"] = _("L'adresse de livraison est obligatoire.")
+    if not order.delivery_postcode:
+        missing["delivery_postcode"] = _("Le code postal de livraison est obligatoire.")
+    if not order.delivery_city:
+        missing["delivery_city"] = _("La ville de livraison est obligatoire.")
+    if missing:
+        raise ValidationError(missing)
+
+
+@transaction.atomic
+def place_order(
+    *,
+    pizzeria: Pizzeria,
+    customer=None,
+    lines,
+    fulfilment: str,
+    payment_method: str,
+    channel: str = Order.Channel.WEB,
+    address=None,
+    by=None,
+    contact: dict | None = None,
+    note: str = "",
+) -> Order:
+    """Create an order for the site, a phone or counter order, an import or a test alike.
+
+    Prices come from the products now (selling_price), never from the caller. A card order
+    waits for Stripe (AWAITING_CONFIRMATION, then confirm_order); a pay-on-delivery order goes
+    straight to the kitchen (TO_PREPARE).
+    """
+    if pizzeria.status != Pizzeria.Status.OPEN:
+        raise ValidationError(_("La pizzeria %(name)s ne prend pas de commandes en ce moment.") % {"name": pizzeria})
+    if fulfilment not in Order.Fulfilment.values:
+        raise ValidationError({"fulfilment": _("Mode de retrait inconnu.")})
+    if payment_method not in Order.PaymentMethod.values:
+        raise ValidationError({"payment_method": _("Mode de paiement inconnu.")})
+    if channel not in Order.Channel.values:
+        raise ValidationError({"channel": _("Canal de commande inconnu.")})
+    if channel != Order.Channel.WEB:
+        # Phone and counter orders are typed by the shop's staff.
+        if by is None or not has_role(by, pizzeria, *rules.SHOP_DESK_ROLES):
+            raise ValidationError(_("Seule l'équipe de cette pizzeria peut saisir une commande par téléphone ou au comptoir."))
+
+    merged = _merge_lines(lines)
+    _check_products(pizzeria, merged)
+
+    contact = contact or {}
+    order = Order(
+        pizzeria=pizzeria,
+        customer=customer,
+        channel=channel,
+        fulfilment=fulfilment,
+        payment_method=payment_method,
+        created_by=by if by is not None and getattr(by, "pk", None) else None,
+        customer_note=(note or "").strip()[:255],
+        customer_name=(contact.get("name") or (customer.get_full_name() if customer else "")).strip(),
+        customer_phone=(contact.get("phone") or (getattr(customer, "phone", "") if customer else "")).strip(),
+        customer_email=(contact.get("email") or (customer.email if customer else "")).strip().lower(),
+    )
+    if customer is None and not order.customer_name:
+        raise ValidationError({"customer_name": _("Indiquez un client existant ou le nom d'un nouveau contact.")})
+    if customer is None and fulfilment == Order.Fulfilment.DELIVERY and not order.customer_phone:
+        raise ValidationError({"customer_phone": _("Un numéro de téléphone est nécessaire pour livrer ce contact.")})
+    if fulfilment == Order.Fulfilment.DELIVERY:
+        _apply_address(order, address)
+
+    now = timezone.now()
+    if payment_method == Order.PaymentMethod.CARD_ONLINE:
+        order.status = Order.Status.AWAITING_CONFIRMATION
+        order.payment_status = Order.PaymentStatus.AWAITING_PAYMENT
+    else:
+        order.status = Order.Status.TO_PREPARE
+        order.payment_status = Order.PaymentStatus.TO_PAY_ON_DELIVERY
+        order.confirmed_at = now
+    order.total = check_order_total(
+        sum((product.selling_price * quantity for product, quantity in merged.values()), Decimal("0"))
+    )
+    order.full_clean()
+    order.save()
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order, product=product, product_name=product.name, quantity=quantity,
+                unit_price=product.selling_price,
+            )
+            for product, quantity in merged.values()
+        ]
+    )
+    if order.status == Order.Status.TO_PREPARE:
+        notifications.status_changed(order)
+    return order
