@@ -7,18 +7,7 @@ import pytest
 from order.models import Order, Payment
 from product.models import Product
 from tests.payments_conftest import localstripe_card
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 pytestmark = pytest.mark.django_db

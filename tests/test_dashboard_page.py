@@ -12,6 +12,7 @@ from demo.sample import generate_orders
 from product.models import Product
 from tests.dashboard_data import build_known_orders
 from tests.factories import PizzeriaFactory, ProductFactory
+from tests.chain_fixtures import people  # noqa: F401 (fixtures: the factory-built chain)
 
 PERIOD = {"period": "custom", "start": "2025-03-10", "end": "2025-03-12"}
 
@@ -20,11 +21,6 @@ PERIOD = {"period": "custom", "start": "2025-03-10", "end": "2025-03-12"}
 def shops(chain):
     """The factory-built chain's shops (conftest `chain`) and a fourth one nobody here manages."""
     return {**chain.shops, "vincennes": PizzeriaFactory(name="OC Pizza Vincennes", slug="vincennes")}
-
-
-@pytest.fixture
-def people(chain):
-    return chain.people
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pizzeria.models import Pizzeria, Stock, StockMovement
 from pizzeria.services import adjust_stock
 from product.models import Ingredient, Product
 from tests.factories import IngredientFactory, OrderFactory, PizzeriaFactory, StockFactory
+from tests.chain_fixtures import people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 @pytest.fixture
@@ -37,11 +38,6 @@ def shops(chain):
         assert order.status == status
     OrderFactory(pizzeria=found["montmartre"], customer=people["customer"], lines=[(menu.marinara, 1)])
     return found
-
-
-@pytest.fixture
-def people(chain):
-    return chain.people
 
 
 def test_group_matrix_flags_low_stock(shops):

@@ -5,17 +5,7 @@ from django.urls import reverse
 from order.models import Order
 from order.services import accept_order, finish_order, place_order
 from product.models import Product
-
-
-@pytest.fixture
-def shops(chain):
-    """The factory-built chain's shops (conftest `chain`), in place of the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 def new_order(shop, customer, slug="margherita", qty=1, fulfilment="delivery"):

@@ -12,18 +12,7 @@ from django.urls import reverse
 from order.models import Order
 from order.services import place_order
 from product.models import Product
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 pytestmark = pytest.mark.django_db

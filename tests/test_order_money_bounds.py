@@ -15,18 +15,7 @@ from order import services
 from order.services import accept_order, deliver_order, finish_order, place_order, take_order
 from product.models import Product
 from tests.admin_forms import admin_form_data
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 # Read from the code (500 € documented in docs/order-workflow.md); the fallback lets this file run

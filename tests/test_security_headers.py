@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from tests.chain_fixtures import people  # noqa: F401 (fixtures: the factory-built chain)
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in the small chain built by the factories (conftest `chain`)."""
-    return chain.people
 
 
 def _csp(response):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from tests.conftest import DEMO_PASSWORD
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 XSS = '<script>alert("ocpizza")</script>'
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
@@ -32,18 +33,6 @@ FAST = hsettings(
     max_examples=25, deadline=None, derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
 
 
 def _raw_xss_in(response):

@@ -7,12 +7,7 @@ from account.models import User
 from account.roles import HEAD_OFFICE_GROUP
 from pizzeria.models import StaffMembership
 from tests.admin_forms import admin_form_data
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
+from tests.chain_fixtures import shops  # noqa: F401 (fixtures: the factory-built chain)
 
 
 @pytest.fixture

@@ -15,18 +15,7 @@ from order.services import place_order
 from pizzeria.models import Pizzeria, StaffMembership, Stock
 from product.models import Product
 from tests.admin_forms import admin_form_data, snapshot
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 def _staff(email, **roles):

@@ -6,18 +6,7 @@ from django.urls import reverse
 
 from account.models import User
 from tests.admin_forms import admin_form_data, snapshot
-
-
-@pytest.fixture
-def shops(chain):
-    """The shops of the small chain built by the factories (conftest `chain`), not the demo's."""
-    return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    """One login per role in that chain (the keys of conftest's demo_users)."""
-    return chain.people
+from tests.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
 
 
 @pytest.fixture

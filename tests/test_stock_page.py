@@ -9,6 +9,7 @@ from django.urls import reverse
 from pizzeria.models import Stock, StockMovement
 from pizzeria.services import correct_stock
 from product.models import Ingredient
+from tests.chain_fixtures import people  # noqa: F401 (fixtures: the factory-built chain)
 
 URL = "admin:pizzeria_stock_shop_stock"
 
@@ -21,11 +22,6 @@ def shops(chain):
     short = Stock.objects.get(pizzeria=montmartre, ingredient=menu.mozza).quantity
     assert short < menu.mozza.low_stock_threshold and short < menu.margherita.recipe_lines.get(ingredient=menu.mozza).quantity
     return chain.shops
-
-
-@pytest.fixture
-def people(chain):
-    return chain.people
 
 
 def ledger_sum(stock):
