@@ -18,6 +18,9 @@ venv: $(VENV)/bin/activate
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 	$(PIP) install --quiet -r requirements-dev.txt
+	@# The apps are top-level packages under ocpizza/: lint-imports (and any tool the venv runs)
+	@# finds them without PYTHONPATH.
+	$(PY) -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'ocpizza-apps.pth').write_text('$(CURDIR)/ocpizza\n')"
 	touch $@
 
 install: $(VENV)/.installed
