@@ -28,6 +28,10 @@ STATUS_COLOURS = {
 }
 
 
+# The only fields of the order page staff may edit: contact details (see OrderAdmin.readonly_fields).
+EDITABLE_FIELDS = ("customer_phone", "customer_note", "delivery_instructions")
+
+
 @admin.register(Order)
 class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScopedAdminMixin, BusinessAdmin):
     list_display = [
@@ -46,38 +50,6 @@ class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScope
     list_select_related = ["pizzeria", "customer"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, PaymentInline]
-    # Status, money and shop change only through the workflow: the form edits contact details.
-    readonly_fields = [
-        "number",
-        "pizzeria",
-        "channel",
-        "fulfilment",
-        "status",
-        "customer",
-        "customer_name",
-        "customer_email",
-        "delivery_line",
-        "delivery_postcode",
-        "delivery_city",
-        "payment_method",
-        "payment_status",
-        "total",
-        "amount_paid",
-        "amount_refunded",
-        "collected_amount",
-        "collected_method",
-        "pizzaiolo",
-        "driver",
-        "confirmed_at",
-        "accepted_at",
-        "ready_at",
-        "out_for_delivery_at",
-        "delivered_at",
-        "cancelled_at",
-        "refused_at",
-        "refusal_reason",
-        "cancellation_reason",
-    ]
     fieldsets = [
         (None, {"fields": ["number", "pizzeria", "channel", "fulfilment", "status"]}),
         (_("Client"), {"fields": ["customer", "customer_name", "customer_phone", "customer_email", "customer_note"]}),
@@ -118,6 +90,9 @@ class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScope
             },
         ),
     ]
+    # Status, money and shop change only through the workflow: the form edits the contact
+    # details of EDITABLE_FIELDS and nothing else; every other field shown is read-only.
+    readonly_fields = [f for _title, options in fieldsets for f in options["fields"] if f not in EDITABLE_FIELDS]
     def has_add_permission(self, request):
         return False  # orders are created by place_order (site, or "Saisir une commande")
 
