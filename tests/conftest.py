@@ -99,4 +99,4 @@ def client_for(client):
 
 
 # localstripe per test session (payments and checkout tests): see tests/payments_conftest.py.
-from tests.payments_conftest import localstripe_url, stripe_local, stripe_webhooks  # noqa: E402,F401
+from tests.support.payments_conftest import localstripe_url, stripe_local, stripe_webhooks  # noqa: E402,F401

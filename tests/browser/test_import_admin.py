@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from product.models import Product
-from tests.import_helpers import csv_bytes
+from tests.support.import_helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

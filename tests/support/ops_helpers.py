@@ -1,0 +1,116 @@
+"""Helpers of the operations tests: run manage.py, release-tasks.sh and Gunicorn in subprocesses
+with production settings, as on the server."""
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+MANAGE = REPO_DIR / "ocpizza" / "manage.py"
+
+
+def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
+    """The environment of a production server, with its files under `workdir`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SENTRY_", "PYTEST"))}
+    env.update(
+        APP_ENV="production",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ADDS_ALLOWED_HOSTS="www.ocpizza.fr,ocpizza.fr",
+        DATABASE_URL=database_url,
+        # The local MariaDB has no TLS; production keeps DB_SSLMODE on.
+        DB_SSLMODE="off",
+        LOG_DIR=str(workdir / "log"),
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        BACKUP_DIR=str(workdir / "backups"),
+        PYTHON=sys.executable,
+        PYTHONDONTWRITEBYTECODE="1",
+        # Set empty on purpose: a developer's ocpizza/ocpizza/.env must not send these tests'
+        # records to the real Algolia, Sentry or SMTP server (the file never overrides a variable).
+        ALGOLIA_APP_ID="",
+        ALGOLIA_API_KEY="",
+        SENTRY_DSN="",
+        # A production server sends mail over SMTP; ".invalid" never resolves (RFC 2606), so
+        # nothing these tests might send leaves the machine.
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.invalid",
+        GEOCODER="offline",
+        # Production-like secrets: the development defaults are refused by `check --deploy`.
+        STRIPE_SECRET_KEY="sk_test_" + secrets.token_hex(12),
+        STRIPE_PUBLISHABLE_KEY="pk_test_" + secrets.token_hex(12),
+        STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
+        STRIPE_API_BASE="",
+        STRIPE_JS_URL="",
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def manage(env: dict, *args, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args], env=env, cwd=REPO_DIR, capture_output=True, text=True, check=check, timeout=600
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fresh_database_url(settings_dict, workdir: Path, suffix: str) -> tuple[str, callable]:
+    """A new, empty database of the suite's engine; returns its URL and a function dropping it."""
+    if settings_dict["ENGINE"] == "django.db.backends.mysql":
+        import pymysql
+
+        name = f"{settings_dict['NAME']}_{suffix}"[:64]
+        params = {"host": settings_dict.get("HOST") or "127.0.0.1", "port": int(settings_dict.get("PORT") or 3306),
+                  "user": settings_dict.get("USER") or "root", "password": settings_dict.get("PASSWORD") or ""}
+
+        def run(sql):
+            connection = pymysql.connect(**params)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+            finally:
+                connection.close()
+
+        run(f"DROP DATABASE IF EXISTS `{name}`")
+        run(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        auth = params["user"] + (f":{params['password']}" if params["password"] else "")
+        return f"mysql://{auth}@{params['host']}:{params['port']}/{name}", lambda: run(f"DROP DATABASE IF EXISTS `{name}`")
+    return f"sqlite:///{workdir / 'fresh.sqlite3'}", lambda: None
+
+
+def wait_for_http(url: str, *, headers=None, process=None, attempts=120):
+    """Poll `url` until it answers (a readiness wait, not a timing assertion)."""
+    for _ in range(attempts):
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"Gunicorn exited with {process.returncode}")
+        try:
+            return http_get(url, headers=headers)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.25)
+    raise AssertionError(f"{url} never answered")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def http_get(url: str, *, headers=None):
+    """(status, headers, body) without following redirects."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode("utf-8", errors="replace")
