@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.forms import PARIS
-from dashboard.selectors import WAITING_STATUSES
+from dashboard.selectors.waiting import WAITING_STATUSES
 from order.models import Order
 
 

@@ -11,8 +11,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
-from dashboard import selectors, tables
+from dashboard import tables
 from dashboard.forms import DashboardFilterForm
+from dashboard.selectors.sales import REVENUE_RULE
+from dashboard.selectors.sales import sales as sales_figures
+from dashboard.selectors.scope import dashboard_pizzerias
+from dashboard.selectors.stock import latest_movements, makeable_products, stock_matrix
+from dashboard.selectors.waiting import waiting_orders
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
 from product.imports import FrenchCSV, FrenchXLSX
@@ -23,7 +28,7 @@ EXPORT_FORMATS = {"csv": FrenchCSV, "xlsx": FrenchXLSX}
 
 def build_dashboard(request):
     """Everything the page shows, for the shops the user may read; None for staff without any."""
-    scope = selectors.dashboard_pizzerias(request.user)
+    scope = dashboard_pizzerias(request.user)
     if not is_head_office(request.user) and not pizzerias_of(request.user, Role.MANAGER):
         return None
     form = DashboardFilterForm(request.GET or None, pizzerias=scope)
@@ -31,13 +36,13 @@ def build_dashboard(request):
     chosen = form.get_pizzeria()
     pizzerias = [chosen] if chosen else list(scope)
 
-    sales = selectors.sales(pizzerias=pizzerias, period=period)
-    waiting = selectors.waiting_orders(pizzerias=pizzerias)
+    sales = sales_figures(pizzerias=pizzerias, period=period)
+    waiting = waiting_orders(pizzerias=pizzerias)
     # A shop that is not open yet (or closed) holds no stock: its empty column would flag everything.
     stocked = [p for p in pizzerias if p.status == Pizzeria.Status.OPEN] or pizzerias
-    matrix = selectors.stock_matrix(pizzerias=stocked)
-    makeable = selectors.makeable_products(pizzerias=stocked)
-    movements = selectors.latest_movements(pizzerias=pizzerias)
+    matrix = stock_matrix(pizzerias=stocked)
+    makeable = makeable_products(pizzerias=stocked)
+    movements = latest_movements(pizzerias=pizzerias)
 
     sales_tables = tables.sales_tables(sales)
     all_tables = sales_tables + [
@@ -76,7 +81,7 @@ def dashboard_callback(request, context):
             "form": data["form"],
             "period": data["period"],
             "pizzerias": data["pizzerias"],
-            "revenue_rule": selectors.REVENUE_RULE,
+            "revenue_rule": REVENUE_RULE,
             "totals_mismatch": None if sales.totals_match_lines else _(
                 "Attention : la somme des lignes de commande (%(lines)s) diffère de celle des totaux "
                 "enregistrés (%(totals)s). Signalez-le à l'équipe technique."

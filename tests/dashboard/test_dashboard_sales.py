@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import selectors
+from dashboard.selectors.sales import sales as sales_figures
 from dashboard.forms import Period
 from tests.support.dashboard_data import FIRST_DAY, LAST_DAY, build_known_orders
 from tests.factories import PizzeriaFactory, ProductFactory
@@ -23,7 +23,7 @@ def known(db):
 
 
 def run(shops, *slugs):
-    return selectors.sales(pizzerias=[shops[s] for s in slugs], period=Period(FIRST_DAY, LAST_DAY, "test"))
+    return sales_figures(pizzerias=[shops[s] for s in slugs], period=Period(FIRST_DAY, LAST_DAY, "test"))
 
 
 def test_shops_side_by_side_and_group_total(known):

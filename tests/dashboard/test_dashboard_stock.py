@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import selectors
+from dashboard.selectors.stock import latest_movements, makeable_products, stock_matrix
+from dashboard.selectors.waiting import waiting_orders
 from order.services import run_transition
 from pizzeria.models import Pizzeria, Stock, StockMovement
 from pizzeria.services import adjust_stock
@@ -42,7 +43,7 @@ def shops(chain):
 
 def test_group_matrix_flags_low_stock(shops):
     pizzerias = [shops["bastille"], shops["montmartre"], shops["vincennes"]]
-    rows = {row.ingredient: row for row in selectors.stock_matrix(pizzerias=pizzerias)}
+    rows = {row.ingredient: row for row in stock_matrix(pizzerias=pizzerias)}
     assert len(rows) == Ingredient.objects.count()
     mozzarella = rows["Mozzarella"]
     mozza = Ingredient.objects.get(name="Mozzarella")
@@ -57,7 +58,7 @@ def test_group_matrix_flags_low_stock(shops):
 
 
 def test_makeable_pizzas_with_limiting_ingredient(shops):
-    rows = dict(selectors.makeable_products(pizzerias=[shops["bastille"], shops["montmartre"]]))
+    rows = dict(makeable_products(pizzerias=[shops["bastille"], shops["montmartre"]]))
     bastille, montmartre = rows["Margherita"]
     assert montmartre.makeable == 0 and montmartre.limiting_ingredient == "Mozzarella"
     assert bastille.makeable > 0
@@ -69,7 +70,7 @@ def test_latest_movements_stay_in_scope(shops, people, client_for):
                  reason=StockMovement.Reason.DELIVERY, note="Livraison test")
     adjust_stock(pizzeria=shops["boulogne"], ingredient=mozzarella, delta=Decimal("-7"),
                  reason=StockMovement.Reason.LOSS, note="Casse test")
-    movements = selectors.latest_movements(pizzerias=[shops["bastille"], shops["montmartre"]])
+    movements = latest_movements(pizzerias=[shops["bastille"], shops["montmartre"]])
     assert movements[0].delta == Decimal("5000") and movements[0].stock.pizzeria == shops["bastille"]
     assert all(m.stock.pizzeria_id in (shops["bastille"].pk, shops["montmartre"].pk) for m in movements)
 
@@ -82,7 +83,7 @@ def test_latest_movements_stay_in_scope(shops, people, client_for):
 
 
 def test_waiting_orders_per_shop_and_status(shops):
-    waiting = selectors.waiting_orders(pizzerias=[shops["bastille"], shops["montmartre"], shops["boulogne"]])
+    waiting = waiting_orders(pizzerias=[shops["bastille"], shops["montmartre"], shops["boulogne"]])
     assert waiting[shops["bastille"].pk] == {
         "awaiting_confirmation": 0, "to_prepare": 1, "in_preparation": 1, "ready": 1, "out_for_delivery": 1,
     }

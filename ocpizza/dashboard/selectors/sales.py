@@ -1,4 +1,4 @@
-"""Sales, operations and stock figures of the dashboard, computed by the database.
+"""Sales figures of the dashboard (revenue, orders, times, products), computed by the database.
 
 Every function runs a fixed number of queries whatever the number of orders: the database
 groups and sums (annotate/aggregate, days and hours taken in Paris time); Python only adds
@@ -18,12 +18,9 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from account.roles import is_head_office, pizzerias_of
 from dashboard.forms import PARIS
 from order.models import Order, OrderLine
-from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
-from pizzeria.selectors import product_availability
-from product.models import Ingredient, Product
+from product.models import Product
 
 REVENUE_RULE = _(
     "Chiffre d'affaires TTC : somme des lignes (prix unitaire × quantité) des commandes livrées ou payées "
@@ -32,13 +29,6 @@ REVENUE_RULE = _(
 )
 
 ZERO = Decimal("0.00")
-WAITING_STATUSES = [
-    Order.Status.AWAITING_CONFIRMATION,
-    Order.Status.TO_PREPARE,
-    Order.Status.IN_PREPARATION,
-    Order.Status.READY,
-    Order.Status.OUT_FOR_DELIVERY,
-]
 
 LINE_AMOUNT = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -229,74 +219,3 @@ def sales(*, pizzerias, period):
         bottom_products=list(reversed(products[-5:])) if len(products) > 5 else [],
     )
 
-
-def waiting_orders(*, pizzerias):
-    """{pizzeria_id: {status: count}} of the orders not finished now (whatever the period)."""
-    result = {p.pk: {status: 0 for status in WAITING_STATUSES} for p in pizzerias}
-    for row in (
-        Order.objects.filter(pizzeria__in=pizzerias, status__in=WAITING_STATUSES)
-        .values("pizzeria_id", "status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        result[row["pizzeria_id"]][row["status"]] = row["count"]
-    return result
-
-
-@dataclass
-class StockCell:
-    quantity: Decimal | None  # None: no stock line in this shop
-    is_low: bool
-
-
-@dataclass
-class StockRow:
-    ingredient: str
-    unit: str
-    threshold: Decimal
-    cells: list  # [StockCell], in the order of the pizzerias
-
-
-def stock_matrix(*, pizzerias):
-    """Ingredients as rows, shops as columns; a cell is low at or under the ingredient's threshold."""
-    quantities = {
-        (pizzeria_id, ingredient_id): quantity
-        for pizzeria_id, ingredient_id, quantity in Stock.objects.filter(pizzeria__in=pizzerias).values_list(
-            "pizzeria_id", "ingredient_id", "quantity"
-        )
-    }
-    rows = []
-    for ingredient in Ingredient.objects.select_related("unit").order_by("name"):
-        cells = []
-        for pizzeria in pizzerias:
-            quantity = quantities.get((pizzeria.pk, ingredient.pk))
-            # A missing line is an empty shelf: flag it like a low one.
-            cells.append(StockCell(quantity, quantity is None or quantity <= ingredient.low_stock_threshold))
-        rows.append(StockRow(ingredient.name, ingredient.unit.symbol, ingredient.low_stock_threshold, cells))
-    return rows
-
-
-def makeable_products(*, pizzerias):
-    """[(product name, [Availability per pizzeria])] for the active products with a recipe.
-
-    One query per shop (pizzeria.selectors.product_availability), whatever the number of orders.
-    """
-    products = list(Product.objects.filter(is_active=True, recipe_lines__isnull=False).distinct().values_list("pk", "name"))
-    ids = [pk for pk, _name in products]
-    per_shop = [product_availability(pizzeria=pizzeria, product_ids=ids) for pizzeria in pizzerias]
-    return [(name, [availability[pk] for availability in per_shop]) for pk, name in products]
-
-
-def latest_movements(*, pizzerias, limit=20):
-    return list(
-        StockMovement.objects.filter(stock__pizzeria__in=pizzerias)
-        .select_related("stock__pizzeria", "stock__ingredient__unit", "user", "order")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
-def dashboard_pizzerias(user):
-    """The shops whose figures `user` may read: all for head office, else those they manage."""
-    if is_head_office(user):
-        return Pizzeria.objects.order_by("name")
-    return Pizzeria.objects.filter(pk__in=pizzerias_of(user, StaffMembership.Role.MANAGER)).order_by("name")
