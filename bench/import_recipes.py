@@ -57,7 +57,7 @@ def main(lines=10_000):
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from account.models import User
-        from product.imports import FrenchCSV
+        from product.spreadsheet_formats import FrenchCSV
         from product.models import Ingredient, Product, RecipeLine
         from demo.populate import load_reference
         from product.resources import RecipeLineResource

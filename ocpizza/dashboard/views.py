@@ -20,7 +20,7 @@ from dashboard.selectors.stock import latest_movements, makeable_products, stock
 from dashboard.selectors.waiting import waiting_orders
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
-from product.imports import FrenchCSV, FrenchXLSX
+from product.spreadsheet_formats import FrenchCSV, FrenchXLSX
 
 # The same formats as the admin's spreadsheet exports: one writer, one formula neutralisation (M3).
 EXPORT_FORMATS = {"csv": FrenchCSV, "xlsx": FrenchXLSX}

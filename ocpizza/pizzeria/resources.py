@@ -11,7 +11,9 @@ from import_export.fields import Field
 from account.roles import has_role
 from pizzeria.models import Pizzeria, StaffMembership, Stock
 from pizzeria.services import count_stock
-from product.imports import FrenchDecimalWidget, NaturalKeyInstanceLoader, NaturalKeyWidget, SpreadsheetResource, natural
+from product.spreadsheet_cells import natural
+from product.spreadsheet_resource import NaturalKeyInstanceLoader, SpreadsheetResource
+from product.spreadsheet_widgets import FrenchDecimalWidget, NaturalKeyWidget
 from product.models import Ingredient
 
 

@@ -24,7 +24,8 @@ from import_export.tmp_storages import MediaStorage
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from account.roles import is_head_office
-from product.imports import IMPORT_FORMATS, MAX_IMPORT_BYTES, FrenchXLSX, ImportFileError
+from product.spreadsheet_formats import IMPORT_FORMATS, FrenchXLSX
+from product.spreadsheet_guard import MAX_IMPORT_BYTES, ImportFileError
 
 logger = logging.getLogger(__name__)
 

@@ -14,15 +14,14 @@ from import_export.fields import Field
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from product.imports import (
+from product.spreadsheet_cells import natural
+from product.spreadsheet_resource import NaturalKeyInstanceLoader, SpreadsheetResource
+from product.spreadsheet_widgets import (
     ChoiceWidget,
     FrenchBooleanWidget,
     FrenchDecimalWidget,
-    NaturalKeyInstanceLoader,
     NaturalKeyWidget,
-    SpreadsheetResource,
     TextWidget,
-    natural,
 )
 from product.models import Ingredient, Product, RecipeLine, Unit
 

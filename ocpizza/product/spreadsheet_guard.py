@@ -13,7 +13,7 @@ characters per cell, shared strings (declared and actual count, total characters
 the other parts. Nothing is kept but counters, so a refusal costs a few MB and milliseconds,
 and a file that passes can be read by openpyxl within bounded memory.
 
-The CSV caps (size, rows, columns, cell length) are applied while reading, in product.imports.
+The CSV caps (size, rows, columns, cell length) are applied while reading, in product.spreadsheet_formats.
 """
 import io
 import re

@@ -23,7 +23,7 @@ def _preview_errors(client, kind, rows):
 def _confirmed_errors(kind, rows, user):
     """The confirmation step's call (dry_run=False): every bad line too, and nothing written."""
     from pizzeria.resources import StockCountResource
-    from product.imports import FrenchCSV
+    from product.spreadsheet_formats import FrenchCSV
     from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
 
     resource = {"unites": UnitResource, "ingredients": IngredientResource, "produits": ProductResource,
@@ -143,7 +143,7 @@ def test_every_number_column_is_bounded_like_its_database_column():
     """A widget that allowed more digits than the column holds would let the database refuse
     the line (DataError, no line number) instead of the import."""
     from pizzeria.resources import StockCountResource
-    from product.imports import FrenchDecimalWidget
+    from product.spreadsheet_widgets import FrenchDecimalWidget
     from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
 
     checked = 0

@@ -2,8 +2,8 @@
 
 Shop, staff, ingredient and product names starting with =, +, -, @, a tab or a carriage return
 reach every export (the dashboard's tables, the admin's export of every resource) as text with
-a leading apostrophe (product.imports.neutralise_formula, the one function for all of them);
-numbers, negative ones included, stay numbers; an exported file imported back restores the
+a leading apostrophe (product.spreadsheet_formulas.neutralise_formula, the one function for all
+of them); numbers, negative ones included, stay numbers; an exported file imported back restores the
 original names exactly.
 """
 import csv
@@ -61,7 +61,7 @@ def _cells(content, fmt):
     ],
 )
 def test_text_formulas_get_one_apostrophe_and_numbers_stay_numbers(value, exported):
-    from product.imports import neutralise_formula, restore_formula_text
+    from product.spreadsheet_formulas import neutralise_formula, restore_formula_text
 
     assert neutralise_formula(value) == exported
     assert restore_formula_text(exported) == value
@@ -69,7 +69,7 @@ def test_text_formulas_get_one_apostrophe_and_numbers_stay_numbers(value, export
 
 @given(st.text(alphabet=st.sampled_from(list("'=+-@\t\r 1,.aZ")), max_size=8) | st.text(max_size=12))
 def test_neutralise_then_restore_gives_back_any_text(text):
-    from product.imports import neutralise_formula, restore_formula_text
+    from product.spreadsheet_formulas import neutralise_formula, restore_formula_text
 
     exported = neutralise_formula(text)
     assert not _live(exported)

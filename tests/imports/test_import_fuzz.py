@@ -58,7 +58,8 @@ def test_random_bytes_never_break_the_import_page(demo_users, client_for, kind, 
 )
 def test_malformed_spreadsheets_are_refused_whole(demo_users, client_for, data, kind, encoding, delimiter):
     from pizzeria.resources import StockCountResource
-    from product.imports import FrenchCSV, ImportFileError
+    from product.spreadsheet_formats import FrenchCSV
+    from product.spreadsheet_guard import ImportFileError
     from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
 
     columns = COLUMNS[kind]

@@ -126,7 +126,8 @@ MEASURE = r"""
 import json, os, resource, sys, time, tracemalloc
 import django
 django.setup()
-from product.imports import FrenchXLSX, ImportFileError
+from product.spreadsheet_formats import FrenchXLSX
+from product.spreadsheet_guard import ImportFileError
 
 def vsize():
     with open("/proc/self/statm") as f:
@@ -179,7 +180,7 @@ def test_refusing_the_bombs_takes_a_few_megabytes(tmp_path):
 @pytest.mark.django_db
 def test_a_full_size_honest_workbook_is_still_read(demo_users, client_for):
     """The caps leave room for the largest legitimate file: 20 000 lines."""
-    from product.imports import FrenchXLSX
+    from product.spreadsheet_formats import FrenchXLSX
 
     rows = [HEADER] + [[f"produit-{i}", "Ingrédient au nom assez long pour peser", 12.5] for i in range(20_000)]
     content = xlsx_bytes(rows)
@@ -210,7 +211,8 @@ def test_csv_of_blank_lines_is_not_held_in_memory():
     """2 Mio of separators and newlines: read line by line, blank lines never stored."""
     import tracemalloc
 
-    from product.imports import FrenchCSV, ImportFileError
+    from product.spreadsheet_formats import FrenchCSV
+    from product.spreadsheet_guard import ImportFileError
 
     content = b"produit;ingredient;quantite\r\n" + b";;\r\n" * 500_000
     tracemalloc.start()

@@ -5,7 +5,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-FORMAT_INDEX = {"csv": "0", "xlsx": "1"}  # order of product.imports.IMPORT_FORMATS
+FORMAT_INDEX = {"csv": "0", "xlsx": "1"}  # order of product.spreadsheet_formats.IMPORT_FORMATS
 
 ADMIN_URLS = {
     "unites": "/admin/product/unit/",
