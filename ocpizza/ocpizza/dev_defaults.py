@@ -1,8 +1,9 @@
 """The development defaults of the secrets, in one place (issue 13, H1).
 
 The settings (ocpizza/settings/security.py and payments.py) use them when a variable is not set
-outside production; the deploy checks (ocpizza/checks.py) and the Stripe webhook refuse them in production. They are public (they are
-in this repository), so a production server holding one of them is as good as unprotected.
+outside production; the deploy checks (ocpizza/checks.py) and the Stripe webhook refuse them in
+production. They are public (they are in this repository), so a production server holding one of
+them is as good as unprotected.
 """
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
