@@ -30,6 +30,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 
+from ocpizza.business import message_of
 from product.spreadsheet_guard import (  # noqa: F401 (ImportFileError and the caps are used by the admin too)
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
@@ -554,7 +555,7 @@ class SpreadsheetResource(resources.ModelResource):
 
     def handle_import_error(self, result, error, raise_errors=False):
         if isinstance(error, ValidationError):
-            error = ImportFileError(" ".join(error.messages))
+            error = ImportFileError(message_of(error))
         super().handle_import_error(result, error, raise_errors)
 
     # -- one line ------------------------------------------------------------------------------
