@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from account.models import Address
 from order.models import Order
 
 NEW_ADDRESS = "new"
@@ -72,21 +71,9 @@ class CheckoutForm(forms.Form):
             return saved.line, saved.postcode, saved.city
         return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
 
-    def store_address(self, address):
-        if (self.cleaned_data.get("saved_address") or NEW_ADDRESS) != NEW_ADDRESS:
-            return None
-        saved = Address(
-            user=self.user,
-            line=address["line"],
-            postcode=address["postcode"],
-            city=address["city"],
-            latitude=address["latitude"],
-            longitude=address["longitude"],
-            is_default=not self.addresses,
-        )
-        saved.full_clean()
-        saved.save()
-        return saved
+    def typed_new_address(self):
+        """Whether the customer typed an address rather than picking a saved one."""
+        return (self.cleaned_data.get("saved_address") or NEW_ADDRESS) == NEW_ADDRESS
 
 
 class DeliveryForm(forms.Form):
