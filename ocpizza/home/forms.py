@@ -49,27 +49,14 @@ class CheckoutForm(forms.Form):
         if getattr(user, "phone", ""):
             self.fields["phone"].initial = user.phone
 
-    def clean(self):
-        data = super().clean()
-        if data.get("fulfilment") == Order.Fulfilment.DELIVERY:
-            choice = data.get("saved_address") or NEW_ADDRESS
-            if choice == NEW_ADDRESS:
-                for field, message in (
-                    ("line", _("Indiquez le numéro et la rue.")),
-                    ("postcode", _("Indiquez le code postal.")),
-                    ("city", _("Indiquez la ville.")),
-                ):
-                    if not (data.get(field) or "").strip():
-                        self.add_error(field, message)
-        return data
-
     def address_fields(self):
-        """(line, postcode, city) of the chosen saved address or of the one typed."""
+        """(line, postcode, city) of the chosen saved address or of the one typed; checked, for a
+        delivery, by pizzeria.delivery.place_address (errors on these fields)."""
         data = self.cleaned_data
         saved = self.addresses.get(data.get("saved_address") or "")
         if saved is not None:
             return saved.line, saved.postcode, saved.city
-        return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
+        return data["line"], data["postcode"], data["city"]
 
     def typed_new_address(self):
         """Whether the customer typed an address rather than picking a saved one."""

@@ -86,12 +86,15 @@ def zone_error(*, pizzeria, latitude, longitude, postcode):
 
 def normalise_address(*, line, postcode, city):
     """(line, postcode, city) trimmed, the postcode without spaces; ValidationError by field when
-    one is missing or the postcode is not 5 digits."""
+    one is missing or the postcode is not 5 digits (the one copy of these checks: forms leave the
+    fields optional and show these errors on them)."""
     line, postcode, city = (line or "").strip(), (postcode or "").strip().replace(" ", ""), (city or "").strip()
     errors = {}
     if not line:
         errors["line"] = _("Indiquez le numéro et la rue.")
-    if not POSTCODE_RE.match(postcode):
+    if not postcode:
+        errors["postcode"] = _("Indiquez le code postal.")
+    elif not POSTCODE_RE.match(postcode):
         errors["postcode"] = _("Le code postal doit comporter 5 chiffres.")
     if not city:
         errors["city"] = _("Indiquez la ville.")

@@ -95,3 +95,27 @@ def test_the_user_page_inline_places_addresses_and_deletes_through_the_rule(head
     new = customer.addresses.get()
     assert new.pk != old.pk and new.postcode == "75011" and new.latitude is not None
     assert new.is_default  # the only address left is the default
+
+
+def test_checkout_shows_the_address_rule_errors_on_the_fields_and_saves_through_it(client_for, shops):
+    from product.models import Product
+
+    customer = User.objects.create_user("checkout-carnet@example.fr", "Adresse-2026")
+    client = client_for(customer)
+    session = client.session
+    product = Product.objects.filter(is_active=True).first()
+    session["ocpizza_cart"] = {"pizzeria_id": shops["bastille"].pk, "lines": {str(product.pk): 1}}
+    session.save()
+    page = client.get("/commande/")
+    number = page.context["form"]["number"].value()
+    base = {"number": number, "fulfilment": "delivery", "payment_method": "on_delivery", "saved_address": "new",
+            "phone": "0601020304"}
+    refused = client.post("/commande/", {**base, "line": "10 rue de la Roquette", "postcode": "", "city": " "})
+    assert refused.context["form"].errors["postcode"] == ["Indiquez le code postal."]
+    assert refused.context["form"].errors["city"] == ["Indiquez la ville."]
+    accepted = client.post("/commande/", {**base, "line": " 10 rue de la Roquette ", "postcode": "75 011",
+                                         "city": "Paris", "save_address": "on"})
+    assert accepted.status_code == 302
+    saved = customer.addresses.get()
+    assert (saved.line, saved.postcode, saved.is_default) == ("10 rue de la Roquette", "75011", True)
+    assert saved.latitude is not None
