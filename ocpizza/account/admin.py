@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
@@ -9,9 +11,11 @@ from unfold.forms import AdminPasswordChangeForm
 from account.forms import StaffChangeForm, StaffCreationForm
 from account.models import Address, User
 from account.roles import is_head_office, manageable_staff, may_touch_user, pizzerias_of, pizzerias_with_perm
-from account.services import send_set_password_email
+from account.services import delete_address, send_set_password_email
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet
+from pizzeria.delivery import PlacedAddress, keep_address, place_address
 from ocpizza.admin_base import BusinessAdmin, HeadOfficeWriteMixin
+from ocpizza.business import add_to_form
 from pizzeria.models import StaffMembership
 
 admin.site.unregister(Group)
@@ -22,8 +26,54 @@ class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
     pass
 
 
+class AddressAdminForm(forms.ModelForm):
+    """An address typed by head office follows the customers' rule (pizzeria.delivery): fields
+    checked and normalised, geocoded, one default per customer. Saved through keep_address."""
+
+    class Meta:
+        model = Address
+        fields = ["user", "label", "line", "postcode", "city", "is_default"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("DELETE"):
+            return cleaned
+        instance = self.instance
+        if instance.pk and instance.latitude is not None and not {"line", "postcode", "city"} & set(self.changed_data):
+            # Not moved: no new geocoding (saving a user re-validates every address inline).
+            self.place = PlacedAddress(
+                line=instance.line, postcode=instance.postcode, city=instance.city,
+                latitude=instance.latitude, longitude=instance.longitude,
+            )
+            return cleaned
+        try:
+            self.place = place_address(line=cleaned.get("line"), postcode=cleaned.get("postcode"), city=cleaned.get("city"))
+        except ValidationError as error:
+            add_to_form(self, error)
+        return cleaned
+
+    def save(self, commit=True):
+        address = super().save(commit=False)
+        place = self.place
+        address.line, address.postcode, address.city = place.line, place.postcode, place.city
+        address.latitude, address.longitude = place.latitude, place.longitude
+        if commit:
+            address = keep_address(
+                user=address.user, place=place, label=address.label, make_default=address.is_default, address=address
+            )
+        return address
+
+
+class AddressFormSet(forms.BaseInlineFormSet):
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            delete_address(address=obj)  # the next address becomes the default
+
+
 class AddressInline(TabularInline):
     model = Address
+    form = AddressAdminForm
+    formset = AddressFormSet
     extra = 0
     fields = ["label", "line", "postcode", "city", "is_default"]
 
@@ -115,6 +165,7 @@ class UserAdmin(HeadOfficeWriteMixin, DjangoUserAdmin, BusinessAdmin):
 
 @admin.register(Address)
 class AddressAdmin(HeadOfficeWriteMixin, BusinessAdmin):
+    form = AddressAdminForm
     list_display = ["user", "line", "postcode", "city", "is_default"]
     search_fields = ["user__email", "line", "postcode", "city"]
     list_select_related = ["user"]
@@ -127,3 +178,13 @@ class AddressAdmin(HeadOfficeWriteMixin, BusinessAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_touch_user(request.user, obj.user))
+
+    def save_model(self, request, obj, form, change):
+        form.save(commit=True)
+
+    def delete_model(self, request, obj):
+        delete_address(address=obj)
+
+    def delete_queryset(self, request, queryset):
+        for address in queryset:
+            delete_address(address=address)

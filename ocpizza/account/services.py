@@ -43,17 +43,15 @@ def set_default_address(*, address):
 
 
 @transaction.atomic
-def save_address(*, user, geocoder, label="", line, postcode, city, make_default=False, address=None):
-    """Create (or update) a saved address of `user`, placed by `geocoder` (F-ORD-3).
+def save_address(*, user, label="", line, postcode, city, latitude, longitude, make_default=False, address=None):
+    """Create (or update) a saved address of `user` (F-ORD-3). The first one is the default;
+    `make_default` moves the default to it.
 
-    The caller passes the geocoder (pizzeria.geocoding.get_geocoder()): accounts sit below the
-    pizzerias in the layers, so they never import the shops' geocoding themselves.
-    Raises ValidationError with a French message for an address the geocoder cannot place."""
-    postcode = (postcode or "").strip().replace(" ", "")
-    place = geocoder.geocode(line=line, postcode=postcode, city=city)
+    Screens call pizzeria.delivery.keep_address, which places the address first (fields checked,
+    geocoded): accounts sit below the pizzerias in the layers, so they never geocode themselves."""
     address = address or Address(user=user)
-    address.label, address.line, address.postcode, address.city = label.strip(), line.strip(), postcode, city.strip()
-    address.latitude, address.longitude = place.latitude, place.longitude
+    address.label, address.line, address.postcode, address.city = (label or "").strip(), line, postcode, city
+    address.latitude, address.longitude = latitude, longitude
     first = not user.addresses.exclude(pk=address.pk).exists()
     address.full_clean()
     address.save()

@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from account.models import Address
 from order.models import Order
 
 NEW_ADDRESS = "new"
@@ -50,43 +49,18 @@ class CheckoutForm(forms.Form):
         if getattr(user, "phone", ""):
             self.fields["phone"].initial = user.phone
 
-    def clean(self):
-        data = super().clean()
-        if data.get("fulfilment") == Order.Fulfilment.DELIVERY:
-            choice = data.get("saved_address") or NEW_ADDRESS
-            if choice == NEW_ADDRESS:
-                for field, message in (
-                    ("line", _("Indiquez le numéro et la rue.")),
-                    ("postcode", _("Indiquez le code postal.")),
-                    ("city", _("Indiquez la ville.")),
-                ):
-                    if not (data.get(field) or "").strip():
-                        self.add_error(field, message)
-        return data
-
     def address_fields(self):
-        """(line, postcode, city) of the chosen saved address or of the one typed."""
+        """(line, postcode, city) of the chosen saved address or of the one typed; checked, for a
+        delivery, by pizzeria.delivery.place_address (errors on these fields)."""
         data = self.cleaned_data
         saved = self.addresses.get(data.get("saved_address") or "")
         if saved is not None:
             return saved.line, saved.postcode, saved.city
-        return data["line"].strip(), data["postcode"].strip(), data["city"].strip()
+        return data["line"], data["postcode"], data["city"]
 
-    def store_address(self, address):
-        if (self.cleaned_data.get("saved_address") or NEW_ADDRESS) != NEW_ADDRESS:
-            return None
-        saved = Address(
-            user=self.user,
-            line=address["line"],
-            postcode=address["postcode"],
-            city=address["city"],
-            latitude=address["latitude"],
-            longitude=address["longitude"],
-            is_default=not self.addresses,
-        )
-        saved.full_clean()
-        saved.save()
-        return saved
+    def typed_new_address(self):
+        """Whether the customer typed an address rather than picking a saved one."""
+        return (self.cleaned_data.get("saved_address") or NEW_ADDRESS) == NEW_ADDRESS
 
 
 class DeliveryForm(forms.Form):

@@ -4,7 +4,7 @@ A service that refuses raises either Django's ValidationError (a value of a form
 or a BusinessError (the request is understood but not allowed now: a transition, a payment, a
 shortfall of stock). Both carry French text for the user. Screens do not pick them apart by
 hand: `add_to_form` puts either on a form, `message_of` makes one sentence of either for an admin
-message or a queue.
+message or a queue, `messages_of` lists them for a page.
 """
 from django.core.exceptions import ValidationError
 
@@ -17,11 +17,16 @@ class BusinessError(Exception):
         self.message = str(message)
 
 
+def messages_of(exc) -> list[str]:
+    """The French messages of a ValidationError or a BusinessError, one per refusal (a list on a page)."""
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [getattr(exc, "message", None) or str(exc)]
+
+
 def message_of(exc) -> str:
     """One French sentence for a ValidationError or a BusinessError (admin messages, queues)."""
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc)
+    return " ".join(messages_of(exc))
 
 
 def add_to_form(form, exc, *, fields=None):

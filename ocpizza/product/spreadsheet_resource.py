@@ -15,6 +15,7 @@ from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 
+from ocpizza.business import message_of
 from product.spreadsheet_cells import is_blank, natural, normalise_header
 from product.spreadsheet_formulas import restore_formula_text
 from product.spreadsheet_guard import ImportFileError
@@ -150,7 +151,7 @@ class SpreadsheetResource(resources.ModelResource):
 
     def handle_import_error(self, result, error, raise_errors=False):
         if isinstance(error, ValidationError):
-            error = ImportFileError(" ".join(error.messages))
+            error = ImportFileError(message_of(error))
         super().handle_import_error(result, error, raise_errors)
 
     # -- one line ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Customer account pages: register, profile and saved addresses (F-AUTH-1, F-ORD-3); screens of
-the public site, so they live in home (the rules are account.services').
+the public site, so they live in home (the rules are account.services' and, for addresses,
+pizzeria.delivery's).
 
 Login, logout and password reset are Django's views (home/account_urls.py); django-axes guards the login."""
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from account import services
 from account.forms import AddressForm, ProfileForm, RegistrationForm
 from ocpizza.business import add_to_form
-from pizzeria.geocoding import get_geocoder
+from pizzeria import delivery
 
 
 def _safe_next(request, default="home:index"):
@@ -54,14 +55,9 @@ def profile(request):
         if address_form.is_valid():
             data = address_form.cleaned_data
             try:
-                services.save_address(
-                    user=request.user,
-                    geocoder=get_geocoder(),
-                    label=data["label"],
-                    line=data["line"],
-                    postcode=data["postcode"],
-                    city=data["city"],
-                    make_default=data["make_default"],
+                place = delivery.place_address(line=data["line"], postcode=data["postcode"], city=data["city"])
+                delivery.keep_address(
+                    user=request.user, place=place, label=data["label"], make_default=data["make_default"]
                 )
             except ValidationError as error:
                 add_to_form(address_form, error)

@@ -9,11 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from account import services as account_services
 from home.cart import MAX_QUANTITY, Cart
 from home.forms import DeliveryForm
-from pizzeria.delivery import check_delivery_address, distance_km
-from pizzeria.geocoding import get_geocoder
+from ocpizza.business import add_to_form, message_of
+from pizzeria.delivery import distance_km, keep_address, place_address
 from pizzeria.models import Pizzeria
 from product.models import Product
 
@@ -44,8 +43,7 @@ def cart_add(request):
         cart.set_pizzeria(pizzeria, replace=request.POST.get("replace") == "1")
         cart.add(product, request.POST.get("quantity") or 1)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        messages.error(request, message_of(error))
     else:
         messages.success(request, _("%(name)s ajouté au panier.") % {"name": product.name})
     return _back(request, reverse("home:catalogue", args=[pizzeria.slug]))
@@ -61,8 +59,7 @@ def cart_update(request):
         try:
             cart.set_quantity(product, request.POST.get("quantity"))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            messages.error(request, message_of(error))
         else:
             messages.success(request, _("Quantité mise à jour."))
     return redirect("home:cart")
@@ -96,32 +93,25 @@ def cart_page(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                latitude, longitude = check_delivery_address(
+                place = place_address(
                     pizzeria=cart.pizzeria, line=data["line"], postcode=data["postcode"], city=data["city"]
                 )
                 saved = data.get("saved_address")
                 if saved is None and data.get("save"):
-                    saved = account_services.save_address(
-                        user=request.user, geocoder=get_geocoder(),
-                        line=data["line"], postcode=data["postcode"], city=data["city"],
-                    )
+                    saved = keep_address(user=request.user, place=place)
             except ValidationError as error:
                 cart.clear_delivery_address()
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_to_form(form, error)
             else:
                 cart.set_delivery_address(
-                    line=data["line"].strip(),
-                    postcode=data["postcode"].strip().replace(" ", ""),
-                    city=data["city"].strip(),
-                    latitude=latitude,
-                    longitude=longitude,
+                    line=place.line,
+                    postcode=place.postcode,
+                    city=place.city,
+                    latitude=place.latitude,
+                    longitude=place.longitude,
                     address_id=saved.pk if saved else None,
                 )
-                distance = distance_km(cart.pizzeria.latitude, cart.pizzeria.longitude, latitude, longitude)
+                distance = distance_km(cart.pizzeria.latitude, cart.pizzeria.longitude, place.latitude, place.longitude)
                 messages.success(
                     request,
                     _("Adresse acceptée : %(name)s livre à cette adresse (%(distance)s km).")

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from home.cards import cached_product_cards
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
+from ocpizza.business import message_of
 from pizzeria.geocoding import get_geocoder
 from pizzeria.models import Pizzeria
 from product.models import Product
@@ -29,7 +30,7 @@ def index(request):
         try:
             place = get_geocoder().geocode(line="", postcode=postcode, city="")
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = message_of(exc)
         else:
             latitude, longitude = place.latitude, place.longitude
     return render(

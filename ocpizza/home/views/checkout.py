@@ -2,8 +2,6 @@
 
 The cart (home.cart) is the session's; the order is placed by order.checkout.place_web_order,
 which re-checks everything the browser sent."""
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from home.cart import Cart
 from home.forms import CheckoutForm
-from home.views.orders import messages_of
 from order import payments
 from order.checkout import DuplicateCheckout, place_web_order
 from order.models import Order, new_order_number
-from pizzeria.delivery import check_delivery_address
+from ocpizza.business import add_to_form, messages_of
+from pizzeria.delivery import keep_address, place_address
 
 CHECKOUT_NUMBER_KEY = "ocpizza_checkout_number"
-MICRO_DEGREE = Decimal("0.000001")  # the coordinates' precision in the database
 
 
 def after_checkout_url(order):
@@ -56,26 +53,14 @@ def checkout(request):
         try:
             cart.validate()
         except ValidationError as exc:
-            for message in messages_of(exc):
-                form.add_error(None, message)
-        address = None
+            add_to_form(form, exc)
+        place = None
         if not form.errors and data["fulfilment"] == Order.Fulfilment.DELIVERY:
             line, postcode, city = form.address_fields()
             try:
-                latitude, longitude = check_delivery_address(pizzeria=pizzeria, line=line, postcode=postcode, city=city)
+                place = place_address(pizzeria=pizzeria, line=line, postcode=postcode, city=city)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
-            else:
-                address = {
-                    "line": line, "postcode": postcode.replace(" ", ""), "city": city,
-                    "latitude": Decimal(latitude).quantize(MICRO_DEGREE),
-                    "longitude": Decimal(longitude).quantize(MICRO_DEGREE),
-                    "instructions": data["instructions"],
-                }
+                add_to_form(form, exc)
         if not form.errors:
             try:
                 order = place_web_order(
@@ -85,18 +70,17 @@ def checkout(request):
                     lines=cart.lines(),
                     fulfilment=data["fulfilment"],
                     payment_method=data["payment_method"],
-                    address=address,
+                    address=place.for_order(instructions=data["instructions"]) if place else None,
                     note=data["note"],
                     contact={"phone": data["phone"]} if data["phone"] else None,
                 )
             except DuplicateCheckout as duplicate:
                 return redirect(after_checkout_url(duplicate.order))
             except ValidationError as exc:
-                for message in messages_of(exc):
-                    form.add_error(None, message)
+                form.add_error(None, messages_of(exc))  # the order's rules: above the form, as one list
             else:
-                if address and data.get("save_address"):
-                    form.store_address(address)
+                if place and data.get("save_address") and form.typed_new_address():
+                    keep_address(user=request.user, place=place)
                 cart.clear()
                 request.session.pop(CHECKOUT_NUMBER_KEY, None)
                 return redirect(after_checkout_url(order))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocpizza.business import message_of, messages_of
 from order import payments
 from order.checkout import ChangeNotAllowed, LineChange, cancel_by_customer, change_order, check_changeable
 from order.models import Order
@@ -20,10 +21,6 @@ from order.tracking import order_timeline, orderable_products
 from order.workflow import TransitionNotAllowed
 
 CHANGE_KEY = "ocpizza_pending_change"
-
-
-def messages_of(error):
-    return [str(m) for m in getattr(error, "messages", [str(error)])]
 
 
 def own_order(request, number):
@@ -95,7 +92,7 @@ def change(request, number):
     try:
         check_changeable(order, request.user)
     except ChangeNotAllowed as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
         return redirect("order:detail", number=order.number)
     products = orderable_products(order)
     quantities = {line.product_id: line.quantity for line in order.lines.all()}
@@ -110,11 +107,9 @@ def change(request, number):
         try:
             outcome = change_order(order=order, quantities=posted, by=request.user)
         except ChangeNotAllowed as exc:
-            messages.error(request, exc.message)
+            messages.error(request, message_of(exc))
             return redirect("order:detail", number=order.number)
-        except payments.PaymentError as exc:
-            errors = [exc.message]
-        except ValidationError as exc:
+        except (payments.PaymentError, ValidationError) as exc:
             errors = messages_of(exc)
         else:
             if outcome.applied:
@@ -149,9 +144,9 @@ def cancel(request, number):
         with transaction.atomic():
             refunds = cancel_by_customer(order=order, by=request.user, reason=request.POST.get("reason", "")[:255])
     except ChangeNotAllowed as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
     except (TransitionNotAllowed, payments.PaymentError) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, message_of(exc))
     else:
         refunded = sum(r.amount for r in refunds)
         if refunded:

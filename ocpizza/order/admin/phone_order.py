@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.enums import ActionVariant
 
-from pizzeria.delivery import check_delivery_address
 from ocpizza.business import add_to_form
 from order import selectors
 from order.admin_forms import StaffOrderForm
 from order.models import Order
 from order.services import place_order
+from pizzeria.delivery import place_address
 from pizzeria.models import Pizzeria
 from product.models import Product
 
@@ -43,11 +43,8 @@ class PhoneOrderMixin:
             address = None
             try:
                 if data["fulfilment"] == Order.Fulfilment.DELIVERY:
-                    address = self._staff_address(data)
-                    address["latitude"], address["longitude"] = check_delivery_address(
-                        pizzeria=data["pizzeria"], line=address["line"], postcode=address["postcode"],
-                        city=address["city"],
-                    )
+                    # Placed and checked against the shop's zone; never saved in a customer's book.
+                    address = place_address(pizzeria=data["pizzeria"], **self._staff_address(data)).for_order()
                 order = place_order(
                     pizzeria=data["pizzeria"],
                     customer=data["customer"],
