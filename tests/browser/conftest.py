@@ -1,19 +1,25 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against Django's live server."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(config, items):
-    if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
-        for item in items:
-            item.add_marker(skip)
-    for item in items:
+    # pytest hands every conftest the whole session's items, not only this folder's: pick ours,
+    # or a machine without Chromium would skip the entire suite and `-m "not browser"` select nothing.
+    ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
+    skip = None if os.path.exists(CHROMIUM) else pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in ours:
         item.add_marker(pytest.mark.browser)
+        if skip is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
