@@ -73,6 +73,9 @@ def django_env(db_name, **extra):
             "LOG_TO_FILE": "false",
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "bench.settings",
+            # A cache shared by the workers (sessions, status versions, cached pages), as in production.
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/0"),
+            "CACHE_KEY_PREFIX": f"{db_name}",
             "PYTHONPATH": os.pathsep.join([str(PROJECT), str(REPO)]),
         }
     )
@@ -128,7 +131,7 @@ def wait_for_port(port, timeout=60.0, process=None):
 
 
 @contextlib.contextmanager
-def gunicorn(db_name, *, workers=2, log_path=None, **env_extra):
+def gunicorn(db_name, *, workers=2, log_path=None, app="ocpizza.wsgi:application", **env_extra):
     """Gunicorn with the production config file (deploy/gunicorn.conf.py), `workers` sync
     workers on a free loopback port; yields the base URL."""
     port = free_port()
@@ -136,7 +139,7 @@ def gunicorn(db_name, *, workers=2, log_path=None, **env_extra):
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")
     command = [
-        PY, "-m", "gunicorn", "ocpizza.wsgi:application",  # DJANGO_SETTINGS_MODULE=bench.settings adds the hello view
+        PY, "-m", "gunicorn", app,  # DJANGO_SETTINGS_MODULE=bench.settings adds the hello view
         "--config", str(REPO / "deploy" / "gunicorn.conf.py"),
         "--chdir", str(PROJECT),
         "--bind", f"127.0.0.1:{port}",

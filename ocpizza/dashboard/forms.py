@@ -1,17 +1,17 @@
 """The dashboard's filters (period and shop), read from GET parameters."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import INPUT_CLASSES, SELECT_CLASSES
 
+from order import daily_figures
 from pizzeria.models import Pizzeria
 
-# Days are Paris days: an order at 23:30 in Paris belongs to that day, not to the next UTC one.
-PARIS = ZoneInfo("Europe/Paris")
+# Days are Paris days (order.daily_figures, which counts them).
+PARIS = daily_figures.PARIS
 
 # A custom period longer than this is refused: the charts would become unreadable.
 MAX_DAYS = 400

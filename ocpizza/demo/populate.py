@@ -16,7 +16,7 @@ from django.utils import timezone
 from account.models import Address, User
 from account.roles import HEAD_OFFICE_GROUP, has_role
 from account.services import setup_role_groups
-from order import notifications, services
+from order import daily_figures, notifications, services
 from order.models import Order
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
@@ -205,3 +205,5 @@ def _load_orders(order_rows, pizzerias, users):
                 services.refuse_order(order, by=pizzaiolo, reason="Four en panne")
                 times["refused_at"] = started + timedelta(minutes=3)
             Order.objects.filter(pk=order.pk).update(**times)
+    # The times moved the orders to other days than the services counted them on.
+    daily_figures.rebuild()

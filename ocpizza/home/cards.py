@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from home.page_cache import CSRF_PLACEHOLDER, wants_placeholder
 from pizzeria.selectors import catalogue, catalogue_version
 
 
@@ -76,7 +77,7 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
 
 
 # Stands for the visitor's CSRF token in cached cards; replaced on every request.
-CSRF_SENTINEL = "__ocpizza_csrf_token__"
+CSRF_SENTINEL = CSRF_PLACEHOLDER
 CACHE_SECONDS = 300
 
 
@@ -99,5 +100,7 @@ def cached_product_cards(request, *, pizzeria, query, category, can_order, place
         cached = (len(items), str(html))
         cache.set(key, cached, CACHE_SECONDS)
     count, html = cached
+    if wants_placeholder(request):
+        return count, mark_safe(html)  # the whole page is being cached: home.page_cache puts the token in
     # The token is HTML-safe (letters and digits), as format_html would leave it.
     return count, mark_safe(html.replace(CSRF_SENTINEL, get_token(request)))

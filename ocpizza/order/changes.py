@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError
+from order.derived import order_changed
 from order.models import Order, OrderLine
 from order.money import from_cents
 from product.models import Product
@@ -73,3 +74,4 @@ def apply_line_change(*, order, change):
             line.delete()
     order.total = change.new_total
     order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
+    order_changed(order)

@@ -280,3 +280,35 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class DailySales(models.Model):
+    """One pizzeria's sales figures for one Paris day, derived from its orders and their lines by
+    order.daily_figures (recomputed by the order services in the transaction of every change,
+    rebuilt by `manage.py rebuild_daily_figures`); nobody types them. The dashboard adds these
+    rows up instead of every order of the period (issue 14)."""
+
+    pizzeria = models.ForeignKey("pizzeria.Pizzeria", on_delete=models.CASCADE, related_name="+", verbose_name=_("pizzeria"))
+    day = models.DateField(_("jour"))
+    placed = models.PositiveIntegerField(_("commandes passées"), default=0)
+    counted = models.PositiveIntegerField(_("commandes comptées"), default=0)
+    revenue = models.DecimalField(_("chiffre d'affaires TTC"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    cancelled = models.PositiveIntegerField(_("annulées"), default=0)
+    refused = models.PositiveIntegerField(_("refusées"), default=0)
+    prep_microseconds = models.BigIntegerField(default=0)
+    prep_count = models.PositiveIntegerField(default=0)
+    delivery_microseconds = models.BigIntegerField(default=0)
+    delivery_count = models.PositiveIntegerField(default=0)
+    # Counted orders by Paris hour {"12": [orders, cents]}, by "channel|fulfilment|payment method"
+    # {"web|delivery|card_online": [orders, cents]}, and products sold {"<id>": [quantity, cents]}.
+    hours = models.JSONField(default=dict)
+    mixes = models.JSONField(default=dict)
+    products = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("ventes du jour")
+        verbose_name_plural = _("ventes par jour")
+        constraints = [models.UniqueConstraint(fields=["pizzeria", "day"], name="dailysales_one_per_shop_day")]
+
+    def __str__(self):
+        return f"{self.pizzeria_id} {self.day}"

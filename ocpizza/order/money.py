@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from order.derived import order_changed
 from order.models import Order, Payment
 from order.rules import CLOSED_UNSOLD
 
@@ -94,6 +95,7 @@ def refresh_payment_totals(order):
     Order.objects.filter(pk=order.pk).update(
         amount_paid=paid, amount_refunded=refunded, payment_status=status, updated_at=timezone.now()
     )
+    order_changed(order)
     return order
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from account.roles import has_role
 from order import notifications, rules
+from order.derived import order_changed
 from order.models import Order, OrderLine
 from order.money import check_order_total
 from pizzeria.models import Pizzeria
@@ -174,6 +175,7 @@ def place_order(
             for product, quantity in merged.values()
         ]
     )
+    order_changed(order)
     if order.status == Order.Status.TO_PREPARE:
         notifications.status_changed(order)
     return order

@@ -2,6 +2,7 @@
 customer lookup (issue 13 M5). The shop stock page reads pizzeria.selectors.stock_overview."""
 import re
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
@@ -72,6 +73,30 @@ def driver_queue(*, pizzeria, user):
         .select_related("driver")
         .order_by("-status", "ready_at", "pk")
     )
+
+
+def queue_version(*, pizzeria, kind):
+    """A value that changes whenever a queue of `pizzeria` may show something else: its orders
+    (how many are in the queue's statuses, the latest change of one: every write of an order
+    sets updated_at), and for the kitchen the recipes and reminders on the cards. One query."""
+    statuses = KITCHEN_STATUSES if kind == "kitchen" else DRIVER_STATUSES
+    order, recipe, reminder = Order._meta.db_table, RecipeLine._meta.db_table, Reminder._meta.db_table
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = f"SELECT COUNT(*), MAX(updated_at) FROM {order} WHERE pizzeria_id = %s AND status IN ({marks})"
+    params = [pizzeria.pk, *[str(status) for status in statuses]]
+    if kind == "kitchen":
+        sql = (
+            f"SELECT ({sql}), ({sql.replace('COUNT(*), ', '')}),"
+            f" (SELECT COUNT(*) FROM {recipe}), (SELECT MAX(updated_at) FROM {recipe}),"
+            f" (SELECT COUNT(*) FROM {reminder}), (SELECT MAX(updated_at) FROM {reminder})"
+        )
+        params = params * 2
+    else:
+        sql = f"SELECT ({sql.replace(', MAX(updated_at)', '')}), ({sql.replace('COUNT(*), ', '')})"
+        params = params * 2
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return "|".join(str(value) for value in cursor.fetchone())
 
 
 def queue_signature(orders):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError, message_of
 from order import rules, workflow
+from order.derived import order_changed
 from order.models import Order, OrderLine, Payment
 from order.money import CENT, euros, money_ceiling, net_received
 from order.placing import place_order
@@ -214,6 +215,7 @@ def record_failed_collection(order: Order, *, by, message: str = "") -> Payment:
     payment.save()
     locked.payment_status = Order.PaymentStatus.FAILED
     locked.save(update_fields=["payment_status", "updated_at"])
+    order_changed(locked)
     order.payment_status = locked.payment_status
     return payment
 

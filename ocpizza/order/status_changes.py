@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from order import notifications
+from order.derived import order_changed
 from order.models import Order
 from order.workflow import find_transition
 
@@ -24,6 +25,7 @@ def finish(order, source, fields):
     """Save the changed fields, copy them back onto the caller's instance, queue the e-mail."""
     fields = list(dict.fromkeys([*fields, "status", "updated_at"]))
     order.save(update_fields=fields)
+    order_changed(order)
     for field in fields:
         setattr(source, field, getattr(order, field))
     notifications.status_changed(order)

@@ -130,21 +130,43 @@ def catalogue(*, pizzeria, query="", category=""):
     ]
 
 
+def _catalogue_version_sql(shop_id_sql):
+    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
+    return (
+        f"(SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = {shop_id_sql}),"
+        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = {shop_id_sql}),"
+        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
+        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
+    )
+
+
 def catalogue_version(*, pizzeria):
     """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
     products or the recipes (latest update and row count of each, so deletions count too).
 
     One query of scalar subqueries; every write of these tables goes through save(),
     bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
-    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
-    sql = (
-        f"SELECT (SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = %s),"
-        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = %s),"
-        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
-        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pizzeria.pk, pizzeria.pk])
+        cursor.execute("SELECT " + _catalogue_version_sql("%s"), [pizzeria.pk, pizzeria.pk])
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def catalogue_page_version(*, slug):
+    """catalogue_version plus the shop's own row (name, address, status), found by its slug, in
+    one query; None when no shop open or opening soon has that slug (home.page_cache)."""
+    table = Pizzeria._meta.db_table
+    sql = f"SELECT p.id, p.updated_at, {_catalogue_version_sql('p.id')} FROM {table} p WHERE p.slug = %s AND p.status <> %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, Pizzeria.Status.CLOSED])
+        row = cursor.fetchone()
+    return None if row is None else "|".join(str(value) for value in row)
+
+
+def shops_version():
+    """A value that changes whenever a pizzeria is added, removed or edited (the home page)."""
+    table = Pizzeria._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(updated_at), COUNT(*) FROM {table}")
         return "|".join(str(value) for value in cursor.fetchone())
 
 

@@ -48,9 +48,11 @@ def test_revenue_from_lines_agrees_with_stored_totals(known, slugs):
 
 
 def test_a_total_that_disagrees_with_its_lines_shows(known):
+    from order import daily_figures
     from order.models import Order
 
     Order.objects.filter(pizzeria=known["shops"]["montmartre"], status="delivered").update(total=D("30.00"))
+    daily_figures.rebuild()  # a write behind the services' back, then the figures rebuilt from the rows
     sales = run(known["shops"], "bastille", "montmartre", "boulogne")
     assert sales.group.revenue == D("105.40") and sales.revenue_from_lines == D("108.40")
     assert not sales.totals_match_lines

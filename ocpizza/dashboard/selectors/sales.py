@@ -1,8 +1,8 @@
-"""Sales figures of the dashboard (revenue, orders, times, products), computed by the database.
+"""Sales figures of the dashboard (revenue, orders, times, products).
 
-Every function runs a fixed number of queries whatever the number of orders: the database
-groups and sums (annotate/aggregate, days and hours taken in Paris time); Python only adds
-up the aggregated rows of disjoint groups (a shop's days, a channel's hours) to get totals.
+Every function runs a fixed number of queries whatever the number of orders. Sales add up the
+per-shop daily rows the order services keep (order.daily_figures, issue 14: a year is 365 rows
+per shop, not every order and line); Python adds up those disjoint groups to get totals.
 
 Revenue rule (REVENUE_RULE, shown on the page): an order counts when it is delivered or paid
 (payment status paid or partly refunded) and neither cancelled nor refused. Its revenue is the
@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
-from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from dashboard.forms import PARIS
-from order.models import Order, OrderLine
+from order.models import DailySales, Order
 from product.models import Product
 
 REVENUE_RULE = _(
@@ -30,24 +27,14 @@ REVENUE_RULE = _(
 
 ZERO = Decimal("0.00")
 
-LINE_AMOUNT = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
-
 
 def money(value):
     """Cents: SQLite hands back sums of products with spurious digits (50.4000000000000)."""
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
-def revenue_q(prefix=""):
-    """Orders that count as revenue; `prefix` leads to the Order ("order__" from a line)."""
-    # "Paid" is what order.payments sets when the money received covers the total; a partly
-    # refunded order that is not delivered no longer covers it (issue 13 C2): not revenue.
-    counted = Q(**{f"{prefix}status": Order.Status.DELIVERED}) | Q(**{f"{prefix}payment_status": Order.PaymentStatus.PAID})
-    return counted & ~Q(**{f"{prefix}status__in": [Order.Status.CANCELLED, Order.Status.REFUSED]})
-
-
-def _duration(end, start):
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+def from_cents(amount):
+    return (Decimal(int(amount)) / 100).quantize(Decimal("0.01"))
 
 
 def _avg(total_microseconds, count):
@@ -127,78 +114,44 @@ class Sales:
 def sales(*, pizzerias, period):
     """Sales of `pizzerias` (a list of Pizzeria) over `period` (dashboard.forms.Period).
 
-    Three queries whatever the number of orders. The breakdowns read the orders' stored total
-    (server-computed from the lines, stored "so that statistics need no join"); the products
-    query sums the lines themselves, and `totals_match_lines` compares the two.
+    Added up from the per-shop daily rows that the order services keep (order.daily_figures):
+    one row per shop and day, however many orders. Three queries. The breakdowns come from the
+    orders' stored totals, the products from the lines themselves, and `totals_match_lines`
+    compares the two.
     """
-    shop_ids = [p.pk for p in pizzerias]
-    orders = Order.objects.filter(
-        pizzeria_id__in=shop_ids, created_at__gte=period.starts_at, created_at__lt=period.ends_before
-    )
-    counted = revenue_q()
-    timed_prep = Q(accepted_at__isnull=False, ready_at__isnull=False)
-    timed_delivery = Q(ready_at__isnull=False, delivered_at__isnull=False)
-
-    # 1. Per shop and Paris day: everything the side-by-side table and the day chart need.
-    #    Shop, group and day totals add up these disjoint groups.
-    day_rows = (
-        orders.values("pizzeria_id", day=TruncDate("created_at", tzinfo=PARIS))
-        .annotate(
-            placed=Count("pk"),
-            counted=Count("pk", filter=counted),
-            revenue=Sum("total", filter=counted),
-            cancelled=Count("pk", filter=Q(status=Order.Status.CANCELLED)),
-            refused=Count("pk", filter=Q(status=Order.Status.REFUSED)),
-            prep_microseconds=Sum(_duration("ready_at", "accepted_at"), filter=timed_prep, output_field=FloatField()),
-            prep_count=Count("pk", filter=timed_prep),
-            delivery_microseconds=Sum(_duration("delivered_at", "ready_at"), filter=timed_delivery, output_field=FloatField()),
-            delivery_count=Count("pk", filter=timed_delivery),
-        )
-        .order_by()
-    )
     shops = {p.pk: ShopSales(name=p.name) for p in pizzerias}
     group = ShopSales(name=str(_("Total du groupe")))
     per_day = {day: Figures() for day in period.days}
-    for row in day_rows:
-        row["prep_microseconds"] = float(row["prep_microseconds"] or 0)
-        row["delivery_microseconds"] = float(row["delivery_microseconds"] or 0)
-        shops[row["pizzeria_id"]].add_row(row)
-        group.add_row(row)
-        per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["counted"])
-
-    # 2. Hour of day (Paris) × channel × fulfilment × payment method: at most 24 × 12 rows
-    #    whatever the period; each order sits in one group, so the roll-ups are exact.
     hours = {hour: Figures() for hour in range(24)}
     channels = {value: Figures() for value in Order.Channel.values}
     fulfilments = {value: Figures() for value in Order.Fulfilment.values}
     methods = {value: Figures() for value in Order.PaymentMethod.values}
-    for row in (
-        orders.filter(counted)
-        .values("channel", "fulfilment", "payment_method", hour=ExtractHour("created_at", tzinfo=PARIS))
-        .annotate(revenue=Sum("total"), orders=Count("pk"))
-        .order_by()
+    sold = {}  # product id: [quantity, cents]
+    for row in DailySales.objects.filter(pizzeria_id__in=list(shops), day__gte=period.start, day__lte=period.end).values(
+        "pizzeria_id", "day", "revenue", "counted", *ShopSales.COUNTERS, "hours", "mixes", "products"
     ):
-        for bucket in (hours[row["hour"]], channels[row["channel"]], fulfilments[row["fulfilment"]], methods[row["payment_method"]]):
-            bucket.add(row["revenue"], row["orders"])
+        shops[row["pizzeria_id"]].add_row(row)
+        group.add_row(row)
+        per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["counted"])
+        for hour, (orders, amount) in row["hours"].items():
+            hours[int(hour)].add(from_cents(amount), orders)
+        for mix, (orders, amount) in row["mixes"].items():
+            channel, fulfilment, method = mix.split("|")
+            for bucket in (channels[channel], fulfilments[fulfilment], methods[method]):
+                bucket.add(from_cents(amount), orders)
+        for product_id, (quantity, amount) in row["products"].items():
+            total = sold.setdefault(int(product_id), [0, 0])
+            total[0] += quantity
+            total[1] += amount
 
-    # 3. Products, from the lines (unit price × quantity), then the active products that sold nothing.
-    sold = {
-        row["product_id"]: (row["product__name"], row["sold"], money(row["revenue"]))
-        for row in OrderLine.objects.filter(
-            revenue_q("order__"),
-            order__pizzeria_id__in=shop_ids,
-            order__created_at__gte=period.starts_at,
-            order__created_at__lt=period.ends_before,
-        )
-        .values("product_id", "product__name")
-        .annotate(sold=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
-        .order_by()
-    }
-    revenue_from_lines = sum((revenue for _n, _q, revenue in sold.values()), ZERO)
-    items = sum(quantity for _n, quantity, _r in sold.values())
+    # Products sold (their current names), then the active products that sold nothing.
+    names = dict(Product.objects.filter(pk__in=list(sold)).values_list("pk", "name"))
+    products = {pk: (names.get(pk, "?"), quantity, from_cents(amount)) for pk, (quantity, amount) in sold.items()}
+    revenue_from_lines = sum((revenue for _n, _q, revenue in products.values()), ZERO)
+    items = sum(quantity for _n, quantity, _r in products.values())
     for pk, name in Product.objects.filter(is_active=True).exclude(pk__in=list(sold)).values_list("pk", "name"):
-        sold[pk] = (name, 0, ZERO)
-    products = sorted(sold.values(), key=lambda item: (-item[2], -item[1], item[0]))
+        products[pk] = (name, 0, ZERO)
+    products = sorted(products.values(), key=lambda item: (-item[2], -item[1], item[0]))
 
     def labelled(choices, figures):
         return [(value, label, figures[value]) for value, label in choices]

@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 
 from home.cards import cached_product_cards
+from home.page_cache import cached_for_blank_visitors
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
 from ocpizza.business import message_of
 from pizzeria.geocoding import get_geocoder
+from pizzeria.selectors import catalogue_page_version, shops_version
 from pizzeria.models import Pizzeria
 from product.models import Product
 
@@ -21,6 +23,16 @@ def _float_or_none(value):
     return number if -180 <= number <= 180 else None
 
 
+def _home_version(request):
+    # A postcode or a position sorts the shops for that visitor (and may ask the geocoder): not shared.
+    return None if request.GET else shops_version()
+
+
+def _catalogue_version(request, slug):
+    return catalogue_page_version(slug=slug)
+
+
+@cached_for_blank_visitors(_home_version)
 def index(request):
     """Pizzerias, nearest first from the browser's position (?lat=&lon=) or a postcode (?cp=)."""
     latitude, longitude = _float_or_none(request.GET.get("lat")), _float_or_none(request.GET.get("lon"))
@@ -45,6 +57,7 @@ def index(request):
     )
 
 
+@cached_for_blank_visitors(_catalogue_version)
 def catalogue(request, slug):
     pizzeria = get_object_or_404(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED), slug=slug)
     query = (request.GET.get("q") or "").strip()[:100]

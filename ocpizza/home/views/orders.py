@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocpizza.business import message_of, messages_of
-from order import payments
+from order import freshness, payments
 from order.checkout import ChangeNotAllowed, LineChange, cancel_by_customer, change_order, check_changeable
 from order.models import Order
 from order.tracking import order_timeline, orderable_products
@@ -79,9 +79,14 @@ def order_detail(request, number):
 @login_required
 def order_status(request, number):
     """The live part of the order page, fetched every few seconds by the page itself: the
-    database only (the webhook keeps the attempts up to date)."""
-    order = own_order(request, number)
-    response = render(request, "order/_status.html", _status_context(request, order))
+    database only (the webhook keeps the attempts up to date), and not even that while nothing
+    changed: the page sends the ETag of its last answer and gets a 304 (order.freshness)."""
+    token = freshness.status_token(number)  # before the order is read: see order.freshness
+    response = freshness.not_modified(request, freshness.etag(request, "status", number, token))
+    if response is None:
+        order = own_order(request, number)
+        response = render(request, "order/_status.html", _status_context(request, order))
+        response["ETag"] = freshness.etag(request, "status", number, token)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -10,6 +10,7 @@ Modules are loaded in this order; `operations` comes last because it starts Sent
 from ocpizza.settings.environment import *  # noqa: F401,F403
 from ocpizza.settings.project import *  # noqa: F401,F403
 from ocpizza.settings.database import *  # noqa: F401,F403
+from ocpizza.settings.cache import *  # noqa: F401,F403
 from ocpizza.settings.logins import *  # noqa: F401,F403
 from ocpizza.settings.security import *  # noqa: F401,F403
 from ocpizza.settings.mail import *  # noqa: F401,F403

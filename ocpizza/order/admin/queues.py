@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ocpizza.business import message_of
-from order import rules, selectors, workflow
+from order import freshness, rules, selectors, workflow
 from order.models import Order
 from order.services import WORKFLOW_ERRORS, record_failed_collection, run_transition
 
@@ -34,13 +34,17 @@ class QueuesMixin:
         "drivers": (selectors.DRIVER_ROLES, _("Livraisons"), "order_drivers"),
     }
 
-    def _queue_context(self, request, kind):
-        roles, title, url_name = self.QUEUES[kind]
-        shops = list(selectors.queue_pizzerias(request.user, roles))
+    def _queue_shop(self, request, kind):
+        """(the shops whose queue the user works, the one asked for); 403 for anyone else."""
+        shops = list(selectors.queue_pizzerias(request.user, self.QUEUES[kind][0]))
         if not shops:
             raise PermissionDenied
         wanted = request.GET.get("shop")
-        shop = next((s for s in shops if s.slug == wanted), shops[0])
+        return shops, next((s for s in shops if s.slug == wanted), shops[0])
+
+    def _queue_context(self, request, kind, where=None):
+        _roles, title, url_name = self.QUEUES[kind]
+        shops, shop = where or self._queue_shop(request, kind)
         if kind == "kitchen":
             orders = selectors.kitchen_queue(pizzeria=shop)
         else:
@@ -77,8 +81,15 @@ class QueuesMixin:
         return TemplateResponse(request, "admin/order/queue.html", context)
 
     def queue_partial(self, request, kind):
-        """The list alone, polled by the page every few seconds (no full reload)."""
-        return TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind))
+        """The list alone, polled by the page every few seconds (no full reload). The page sends
+        the ETag of its last answer: while the queue is the same, a 304 without building it."""
+        where = self._queue_shop(request, kind)
+        tag = freshness.etag(request, "queue", kind, where[1].pk, selectors.queue_version(pizzeria=where[1], kind=kind))
+        response = freshness.not_modified(request, tag)
+        if response is None:
+            response = TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind, where))
+            response["ETag"] = tag
+        return response
 
     def queue_act(self, request, order_id, name):
         """A button of a queue: one transition, or a failed card payment at the door."""

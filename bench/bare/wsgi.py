@@ -1,0 +1,7 @@
+"""gunicorn bench.bare.wsgi:application (bench/pages_rps.py starts it with the site's gunicorn settings)."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bare.settings"
+application = get_wsgi_application()

@@ -1,0 +1,84 @@
+"""Whole public pages kept in the cache for visitors who have nothing of their own yet (issue 14).
+
+A visitor without a session cookie and without a messages cookie is anonymous, has an empty
+cart and no message waiting: the home page and a catalogue are then the same for all of them
+but for the CSRF token of the add-to-cart forms. Such a page is rendered once per version of
+what it shows, kept with a placeholder where the token goes, and served with the visitor's
+own token put in (Django's get_token, so the CSRF cookie is set as usual).
+
+The version is read from the database on every request (one small query, see
+pizzeria.selectors.shops_version and catalogue_page_version): a cached page never shows a shop,
+a price or an availability older than the last write. Anyone with a session (a cart, a login,
+a message) gets the page rendered for them, as before.
+"""
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+# Stands for the visitor's CSRF token in a cached page; the catalogue's cards use it too.
+CSRF_PLACEHOLDER = "__ocpizza_csrf_token__"
+CACHE_SECONDS = 300
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+
+
+def is_blank_visitor(request):
+    """True for a GET from someone with no session and no pending message."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def wants_placeholder(request):
+    """Whether the page being rendered is for the cache: the CSRF token must be the placeholder."""
+    return getattr(request, "_ocpizza_page_cache", False)
+
+
+def cached_for_blank_visitors(version):
+    """View decorator: `version(request, *args, **kwargs)` returns a string that changes with
+    everything the page shows, or None to render the page normally (unknown shop: the view
+    answers 404)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not is_blank_visitor(request):
+                return view(request, *args, **kwargs)
+            current = version(request, *args, **kwargs)
+            if current is None:
+                return view(request, *args, **kwargs)
+            parts = (view.__module__, view.__name__, request.get_full_path(), get_language(), current)
+            key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            cached = cache.get(key)
+            if cached is None:
+                request._ocpizza_page_cache = True
+                response = view(request, *args, **kwargs)
+                request._ocpizza_page_cache = False
+                if response.status_code != 200 or response.cookies or response.has_header("Cache-Control"):
+                    return response
+                cached = (response["Content-Type"], response.content.decode(response.charset))
+                # Only a page whose every token is the placeholder may be shared.
+                if "csrfmiddlewaretoken" in cached[1].replace(f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"', ""):
+                    return _with_token(request, *cached)
+                cache.set(key, cached, CACHE_SECONDS)
+            return _with_token(request, *cached)
+
+        return wrapper
+
+    return decorator
+
+
+def _with_token(request, content_type, body):
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+    response = HttpResponse(body, content_type=content_type)
+    # Someone with a session gets another page: shared caches must not mix them up.
+    patch_vary_headers(response, ("Cookie",))
+    return response
