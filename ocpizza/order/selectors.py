@@ -78,24 +78,16 @@ def driver_queue(*, pizzeria, user):
 def queue_version(*, pizzeria, kind):
     """A value that changes whenever a queue of `pizzeria` may show something else: its orders
     (how many are in the queue's statuses, the latest change of one: every write of an order
-    sets updated_at), and for the kitchen the recipes and reminders on the cards. One query."""
-    statuses = KITCHEN_STATUSES if kind == "kitchen" else DRIVER_STATUSES
+    sets updated_at), and for the kitchen the recipes and reminders on its cards. One query."""
+    statuses = [str(status) for status in (KITCHEN_STATUSES if kind == "kitchen" else DRIVER_STATUSES)]
     order, recipe, reminder = Order._meta.db_table, RecipeLine._meta.db_table, Reminder._meta.db_table
-    marks = ", ".join(["%s"] * len(statuses))
-    sql = f"SELECT COUNT(*), MAX(updated_at) FROM {order} WHERE pizzeria_id = %s AND status IN ({marks})"
-    params = [pizzeria.pk, *[str(status) for status in statuses]]
+    where = f"FROM {order} WHERE pizzeria_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
+    columns = [f"(SELECT COUNT(*) {where})", f"(SELECT MAX(updated_at) {where})"]
+    params = [pizzeria.pk, *statuses] * 2
     if kind == "kitchen":
-        sql = (
-            f"SELECT ({sql}), ({sql.replace('COUNT(*), ', '')}),"
-            f" (SELECT COUNT(*) FROM {recipe}), (SELECT MAX(updated_at) FROM {recipe}),"
-            f" (SELECT COUNT(*) FROM {reminder}), (SELECT MAX(updated_at) FROM {reminder})"
-        )
-        params = params * 2
-    else:
-        sql = f"SELECT ({sql.replace(', MAX(updated_at)', '')}), ({sql.replace('COUNT(*), ', '')})"
-        params = params * 2
+        columns += [f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated_at) FROM {table})" for table in (recipe, reminder)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute("SELECT " + ", ".join(columns), params)
         return "|".join(str(value) for value in cursor.fetchone())
 
 

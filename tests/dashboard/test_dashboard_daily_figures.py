@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.forms import Period
-from dashboard.selectors import sales
+from dashboard.selectors.sales import sales
 from order import daily_figures
 from order.models import DailySales, Order, OrderLine
 from order.services import accept_order, cancel_order, deliver_order, finish_order, refuse_order
