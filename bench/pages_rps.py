@@ -27,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def get(url, headers):
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
-        return response.status, response.headers.get("ETag")
+        return response.status, response.headers.get("ETag"), response.headers.get_all("Set-Cookie") or []
 
 
 def wrk(binary, url, *, seconds, connections, headers):
@@ -124,15 +125,19 @@ def main():
             for label, path, who, conditional, _target in PAGES:
                 url = site + path.format(**paths)
                 headers = {"Cookie": cookies[who]} if who else {}
+                status, _etag, cookies_set = get(url, headers)
+                csrf = [c.split(";")[0] for c in cookies_set if c.startswith("csrftoken=")]
+                if who and csrf:  # a browser sends back the CSRF cookie its first answer set
+                    headers = {"Cookie": f"{headers['Cookie']}; {csrf[0]}"}
                 for _ in range(4):  # warm-up: templates loaded, connections open in both workers
-                    status, etag = get(url, headers)
+                    status, etag, _cookies = get(url, headers)
                 if status != 200:
                     sys.exit(f"{label}: {url} answers {status}")
                 if conditional:
                     if not etag:
                         sys.exit(f"{label}: {url} sends no ETag")
                     headers = {**headers, "If-None-Match": etag}
-                    status, _etag = get_status(url, headers)
+                    status = get_status(url, headers)
                     if status != 304:
                         sys.exit(f"{label}: {url} answers {status} to its own ETag, not 304")
                 requests[label] = (url, headers)
@@ -184,9 +189,9 @@ def main():
 def get_status(url, headers):
     """Status of a GET that may answer 304 (urllib raises on it)."""
     try:
-        return get(url, headers)
+        return get(url, headers)[0]
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("ETag")
+        return error.code
 
 
 if __name__ == "__main__":

@@ -84,11 +84,12 @@ class QueuesMixin:
         """The list alone, polled by the page every few seconds (no full reload). The page sends
         the ETag of its last answer: while the queue is the same, a 304 without building it."""
         where = self._queue_shop(request, kind)
-        tag = freshness.etag(request, "queue", kind, where[1].pk, selectors.queue_version(pizzeria=where[1], kind=kind))
-        response = freshness.not_modified(request, tag)
+        version = selectors.queue_version(pizzeria=where[1], kind=kind)
+        response = freshness.not_modified(request, freshness.etag(request, "queue", kind, where[1].pk, version))
         if response is None:
             response = TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind, where))
-            response["ETag"] = tag
+            response.render()  # the list's forms may set the CSRF secret the ETag includes
+            response["ETag"] = freshness.etag(request, "queue", kind, where[1].pk, version)
         return response
 
     def queue_act(self, request, order_id, name):
