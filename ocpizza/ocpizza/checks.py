@@ -133,3 +133,27 @@ def check_production_development_switches(app_configs=None, **kwargs):
             id="ocpizza.E010",
         ))
     return errors
+
+
+# Caches that each gunicorn worker keeps to itself: a status poll answered by another worker
+# would not see the change an order service announced (order.freshness), nor a session saved there.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.security, deploy=True)
+def check_production_cache(app_configs=None, **kwargs):
+    if not _is_production():
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [Error(
+        "Aucun cache partagé en production (CACHE_URL vide) : chaque worker Gunicorn garderait ses "
+        "sessions et ses versions de commandes pour lui, et le suivi d'une commande pourrait rester figé.",
+        hint="Installez Redis (apt install redis-server) et renseignez CACHE_URL=redis://127.0.0.1:6379/0 "
+             "dans ocpizza/ocpizza/.env.",
+        id="ocpizza.E011",
+    )]

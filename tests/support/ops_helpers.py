@@ -47,6 +47,10 @@ def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
         STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
         STRIPE_API_BASE="",
         STRIPE_JS_URL="",
+        # Production needs a shared cache (ocpizza.E011); its own key prefix, so that nothing of
+        # another test or site sharing the local Redis is read.
+        CACHE_URL="redis://127.0.0.1:6379/0",
+        CACHE_KEY_PREFIX="test-" + secrets.token_hex(6),
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
