@@ -8,15 +8,13 @@ What it does, all on loopback:
    pizzaiolo and a driver per shop, and stocks the shops up (one ingredient kept short in one shop);
 2. starts localstripe and gunicorn (deploy/gunicorn.conf.py, 2 sync workers, DEBUG off) with
    bench/settings.py, which adds a bare /bench/hello view to the site;
-3. measures the throughput of /bench/hello, the home page and a catalogue, each alone with the
-   same concurrency: the ratios page/hello hold on a noisy machine where absolute numbers do not;
-4. the rush: N customers (asyncio + aiohttp, one cookie jar each) log in, browse, fill a cart,
+3. the rush: N customers (asyncio + aiohttp, one cookie jar each) log in, browse, fill a cart,
    check out (pay on delivery, or by card through localstripe), sometimes double-submit the
    checkout form, and look at "Mes commandes"; meanwhile a staff process moves every order along
    through order.services (accept, finish, take, deliver) as the pizzaiolos and drivers, and
    staff sessions poll the kitchen and driver queues in the admin. Bounded by --duration and
    --max-requests;
-5. prints orders per minute, p50/p95/p99 per page, errors, and checks the books: no stock below
+4. prints orders per minute, p50/p95/p99 per page, errors, and checks the books: no stock below
    zero, every stock equal to the sum of its ledger, every paid order with exactly one succeeded
    payment, every checkout the customers saw succeed is in the database once, and nothing else.
 
@@ -284,14 +282,9 @@ async def run_load(base, urls, profiles, staff_emails, args, stats):
 
     rng = random.Random(args.seed)
     timeout = aiohttp.ClientTimeout(total=60)
-    # Throughput alone, same server, same run: the yardstick and two public pages.
+    # Page throughput is bench/pages_rps.py's (wrk against a bare Django ceiling): a Python client
+    # on the same two cores saturates before the server does, so the rush measures orders and books.
     ratios = {}
-    for label, path in (("hello", "/bench/hello"), ("accueil", "/"), ("catalogue", urls["catalogue"][profiles[0]["shop"]])):
-        await closed_loop(base, path, 1, 2)  # warm the workers
-        rate, failed = await closed_loop(base, path, args.baseline_seconds, args.concurrency)
-        ratios[label] = rate
-        if failed:
-            stats.error(f"débit {label}", f"{failed} non-200 answers")
 
     # Everyone logs in before the rush (password hashing is deliberately slow: a lunch rush
     # is mostly people already logged in). Their latencies are reported, outside the rush's clock.
@@ -602,13 +595,9 @@ def report(args, stats, ratios, elapsed, staff_report, books):
     print(f"  {args.customers} customers for {elapsed:.0f} s, {stats.requests} requests "
           f"(bounds: {args.duration:.0f} s, {args.max_requests} requests), gunicorn 2 sync workers")
     print()
-    print("  Throughput of one page alone, same server, same run (concurrency "
-          f"{args.concurrency}, {args.baseline_seconds:.0f} s each):")
-    hello = ratios.get("hello") or float("nan")
-    for label, rate in ratios.items():
-        print(f"    {label:<12} {rate:8.1f} req/s   ratio to hello {rate / hello:6.3f}")
     rush_rate = stats.requests / elapsed if elapsed else 0
-    print(f"    rush mix     {rush_rate:8.1f} req/s   ratio to hello {rush_rate / hello:6.3f}")
+    print(f"  Rush mix: {rush_rate:.1f} req/s served by the Python clients (a mixed workload, not a page's "
+          f"throughput: see bench/pages_rps.py)")
     print()
     minutes = elapsed / 60 if elapsed else float("nan")
     by_method = Counter(method for _e, _n, method in stats.checkouts)

@@ -1,7 +1,7 @@
 """The catalogue's product cards, built in Python.
 
 Rendering the same markup through the template language cost most of the catalogue's time
-(hundreds of variable lookups per card, see bench/catalogue_rps.py); here every value is still
+(hundreds of variable lookups per card, see bench/pages_rps.py); here every value is still
 escaped by format_html and every text still goes through gettext."""
 import hashlib
 
