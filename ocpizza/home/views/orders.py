@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -81,6 +82,8 @@ def order_status(request, number):
     """The live part of the order page, fetched every few seconds by the page itself: the
     database only (the webhook keeps the attempts up to date), and not even that while nothing
     changed: the page sends the ETag of its last answer and gets a 304 (order.freshness)."""
+    if len(number) > Order._meta.get_field("number").max_length:
+        raise Http404  # no cache entry for what cannot be an order number
     token = freshness.status_token(number)  # before the order is read: see order.freshness
     response = freshness.not_modified(request, freshness.etag(request, "status", number, token))
     if response is None:
