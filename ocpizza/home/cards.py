@@ -87,7 +87,7 @@ def cached_product_cards(request, *, pizzeria, query, category, can_order, place
 
     Building the cards is most of the catalogue's time; the version check is one small query, so
     a cached page never shows an availability older than the last stock movement."""
-    version = catalogue_version(pizzeria=pizzeria)
+    version = getattr(request, "_ocpizza_catalogue_version", None) or catalogue_version(pizzeria=pizzeria)
     parts = (pizzeria.pk, query, category, can_order, request.get_full_path(), get_language(), placeholder, version)
     key = "catalogue-cards:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     cached = cache.get(key)

@@ -29,7 +29,10 @@ def _home_version(request):
 
 
 def _catalogue_version(request, slug):
-    return catalogue_page_version(slug=slug)
+    version = catalogue_page_version(slug=slug)
+    # It covers the cards too (home.cards): a page rendered now does not ask for it again.
+    request._ocpizza_catalogue_version = version
+    return version
 
 
 @cached_for_blank_visitors(_home_version)
