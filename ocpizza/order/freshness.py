@@ -8,7 +8,7 @@ refunds, line changes, a card refused at the door) calls order_changed in its tr
 token is replaced once the transaction commits, and the next poll renders the order again.
 
 The token is read *before* the order is, so a change committed in between makes the answer's
-token stale at once (the next poll renders again), never a new page under an old token. A token
+token stale at once (the next poll renders again), never an old page under a new token. A token
 lives TOKEN_SECONDS at most: a write that forgot to call order_changed would show after that.
 
 Correct across gunicorn workers and servers only with a shared cache (Redis, CACHE_URL):
