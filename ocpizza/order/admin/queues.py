@@ -178,9 +178,10 @@ class QueuesMixin:
 
     def alerts_view(self, request):
         """Orders ringing too long in the manager's shops (the dashboard polls this and rings)."""
-        shops = Pizzeria.objects.all() if is_head_office(request.user) else Pizzeria.objects.filter(
-            pk__in=pizzerias_of(request.user, rules.Role.MANAGER)
-        )
+        managed = pizzerias_of(request.user, rules.Role.MANAGER)
+        if not is_head_office(request.user) and not managed:
+            raise PermissionDenied
+        shops = Pizzeria.objects.all() if is_head_office(request.user) else Pizzeria.objects.filter(pk__in=managed)
         late = selectors.unacknowledged(pizzerias=shops, before=timezone.now() - kitchen.ESCALATE_AFTER)
         return JsonResponse(
             {
