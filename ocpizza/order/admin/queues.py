@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from account.roles import has_role, is_head_office, pizzerias_of
@@ -42,7 +43,9 @@ class QueuesMixin:
                  name="order_queue_act"),
             path("kitchen/pause/", self.admin_site.admin_view(require_POST(self.pause_view)), name="order_kitchen_pause"),
             path("kitchen/alerts/", self.admin_site.admin_view(self.alerts_view), name="order_kitchen_alerts"),
-            path("<int:order_id>/ticket/", self.admin_site.admin_view(self.ticket_view), name="order_ticket"),
+            # Printed from a hidden frame of the kitchen page: framing by the same site only.
+            path("<int:order_id>/ticket/", self.admin_site.admin_view(xframe_options_sameorigin(self.ticket_view)),
+                 name="order_ticket"),
         ]
         return queues + super().get_urls()
 
