@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from pizzeria.models import OpeningHours, SpecialDay
@@ -133,8 +134,20 @@ class Schedule:
         return found
 
 
+def with_hours_flag(queryset):
+    """Pizzerias annotated with `has_hours` (any weekly service or special day), in the same
+    query: schedule_of then needs no query at all for a shop without hours (the menu's budget)."""
+    return queryset.annotate(
+        has_hours=Exists(OpeningHours.objects.filter(pizzeria=OuterRef("pk")))
+        | Exists(SpecialDay.objects.filter(pizzeria=OuterRef("pk")))
+    )
+
+
 def schedule_of(pizzeria, *, around: datetime | None = None) -> Schedule:
-    """The shop's Schedule: weekly services and the special days near `around` (two queries)."""
+    """The shop's Schedule: weekly services and the special days near `around` (two queries,
+    none for a pizzeria read through with_hours_flag that has no hours)."""
+    if getattr(pizzeria, "has_hours", None) is False:
+        return Schedule(weekly={}, special={}, paused_until=pizzeria.paused_until)
     around = around or timezone.now()
     today = around.astimezone(PARIS).date()
     weekly = {}

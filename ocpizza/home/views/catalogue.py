@@ -11,6 +11,7 @@ from home.selectors import shops_for_customer
 from ocpizza.business import message_of
 from order.booking import shop_notice
 from pizzeria.geocoding import get_geocoder
+from pizzeria.hours import with_hours_flag
 from pizzeria.models import Pizzeria
 from product.models import Product
 
@@ -48,7 +49,7 @@ def index(request):
 
 
 def catalogue(request, slug):
-    pizzeria = get_object_or_404(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED), slug=slug)
+    pizzeria = get_object_or_404(with_hours_flag(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED)), slug=slug)
     query = (request.GET.get("q") or "").strip()[:100]
     category = request.GET.get("categorie") or ""
     if category not in Product.Category.values:
