@@ -87,7 +87,8 @@ def cached_product_cards(request, *, pizzeria, query, category, can_order, place
 
     Building the cards is most of the catalogue's time; the version check is one small query, so
     a cached page never shows an availability older than the last stock movement."""
-    version = getattr(request, "_ocpizza_catalogue_version", None) or catalogue_version(pizzeria=pizzeria)
+    known = getattr(request, "_ocpizza_catalogue", None)  # the page cache's version covers the cards
+    version = known[2] if known else catalogue_version(pizzeria=pizzeria)
     parts = (pizzeria.pk, query, category, can_order, request.get_full_path(), get_language(), placeholder, version)
     key = "catalogue-cards:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     cached = cache.get(key)

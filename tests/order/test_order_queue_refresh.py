@@ -10,6 +10,14 @@ from tests.support.chain_fixtures import people, shops  # noqa: F401 (fixtures: 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def same_minute(monkeypatch):
+    """The ETag includes the minute (the cards say how late an order is): held still here."""
+    from order.admin import queues
+
+    monkeypatch.setattr(queues, "clock_minute", lambda: "2026-11-30T12:00:00+00:00")
+
+
 @pytest.mark.parametrize("queue, role", [("order_kitchen_partial", "pizzaiolo"), ("order_drivers_partial", "driver")])
 def test_queue_refresh_is_304_until_an_order_moves(shops, people, client_for, queue, role):
     order = OrderFactory(pizzeria=shops["bastille"], customer=people["customer"], fulfilment="delivery")

@@ -3,13 +3,16 @@ Views stay thin: rules live in pizzeria.selectors and pizzeria.geocoding."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.utils import timezone
 
 from home.cards import cached_product_cards
 from home.page_cache import cached_for_blank_visitors
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
 from ocpizza.business import message_of
+from order.booking import shop_notice
 from pizzeria.geocoding import get_geocoder
+from pizzeria.hours import with_hours_flag
 from pizzeria.selectors import catalogue_page_version, shops_version
 from pizzeria.models import Pizzeria
 from product.models import Product
@@ -28,11 +31,25 @@ def _home_version(request):
     return None if request.GET else shops_version()
 
 
+def _open_shop(slug):
+    return get_object_or_404(with_hours_flag(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED)), slug=slug)
+
+
+def _hours_notice(pizzeria):
+    # Closed or paused now: the menu stays orderable for later slots, and says when it reopens.
+    return shop_notice(pizzeria=pizzeria, now=timezone.now()) if pizzeria.status == Pizzeria.Status.OPEN else ""
+
+
 def _catalogue_version(request, slug):
     version = catalogue_page_version(slug=slug)
-    # It covers the cards too (home.cards): a page rendered now does not ask for it again.
-    request._ocpizza_catalogue_version = version
-    return version
+    if version is None:
+        return None
+    # What the menu says about the hours moves with the clock and the pause: it is part of the
+    # key. The shop, its notice and the version are kept for the view if it renders the page.
+    pizzeria = _open_shop(slug)
+    notice = _hours_notice(pizzeria)
+    request._ocpizza_catalogue = (pizzeria, notice, version)
+    return f"{version}|{notice}"
 
 
 @cached_for_blank_visitors(_home_version)
@@ -62,7 +79,10 @@ def index(request):
 
 @cached_for_blank_visitors(_catalogue_version)
 def catalogue(request, slug):
-    pizzeria = get_object_or_404(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED), slug=slug)
+    pizzeria, hours_notice, _version = getattr(request, "_ocpizza_catalogue", None) or (None, None, None)
+    if pizzeria is None:
+        pizzeria = _open_shop(slug)
+        hours_notice = _hours_notice(pizzeria)
     query = (request.GET.get("q") or "").strip()[:100]
     category = request.GET.get("categorie") or ""
     if category not in Product.Category.values:
@@ -86,5 +106,6 @@ def catalogue(request, slug):
             "cart": cart,
             "cart_is_here": cart.pizzeria_id == pizzeria.pk,
             "can_order": can_order,
+            "hours_notice": hours_notice,
         },
     )
