@@ -16,7 +16,7 @@ def build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("order", "0002_initial"),
+        ("order", "0003_i17_service"),
         ("pizzeria", "0001_initial"),
     ]
 
