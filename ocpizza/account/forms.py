@@ -74,7 +74,7 @@ class RegistrationForm(forms.ModelForm):
         label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Au moins 8 caractères, dont un chiffre ou un symbole."),
+        help_text=_("Au moins 8 caractères, dont un chiffre ou un symbole ; ni votre nom, ni un mot de passe courant."),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
@@ -93,16 +93,12 @@ class RegistrationForm(forms.ModelForm):
         }
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez « Mot de passe oublié »."),
-                code="duplicate_email",
-            )
-        return email
+        # Never "this e-mail has an account" (issue 19): account.services.register_customer
+        # answers the same way and writes to the existing account instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def validate_unique(self):
-        # clean_email already says it in French; the model's own message would repeat it.
+        # A known e-mail is not an error to show (see clean_email).
         pass
 
     def clean(self):
