@@ -48,7 +48,7 @@ class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffMembershipInline, StockInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "phone"]}),
+        (None, {"fields": ["name", "slug", "status", "opening_date", "phone"]}),
         (_("Adresse"), {"fields": ["address_line", "postcode", "city", "latitude", "longitude"]}),
         (_("Zone de livraison"), {"fields": ["delivery_radius_km", "served_postcodes"]}),
     ]

@@ -33,6 +33,10 @@ class Pizzeria(TimeStampedModel):
         help_text=_("Séparés par des virgules. Vide : tout le rayon de livraison est desservi."),
     )
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    opening_date = models.DateField(
+        _("date d'ouverture"), null=True, blank=True,
+        help_text=_("Pour une pizzeria en ouverture prochaine : la date annoncée sur le site."),
+    )
 
     history = HistoricalRecords()
 
