@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
 
@@ -65,6 +66,17 @@ class StaffChangeForm(UnfoldUserChangeForm):
     class Meta(UnfoldUserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            # unfold rewrites Django's help text in English (issue 19).
+            password.help_text = _(
+                "Les mots de passe ne sont pas enregistrés en clair : personne ne peut voir celui de ce compte, "
+                'mais vous pouvez le changer avec <a href="{}" class="text-primary-600 dark:text-primary-500">ce formulaire</a>.'
+            ).format("../password/")
+            password.help_text = mark_safe(password.help_text)
 
 
 class RegistrationForm(forms.ModelForm):

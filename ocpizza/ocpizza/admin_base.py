@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 
 from account.roles import is_head_office
@@ -65,6 +66,35 @@ class PerObjectDeleteMixin:
         super().delete_queryset(request, queryset)
 
 
+class FrenchHistoryHelper(HistoricalRecordContextHelper):
+    """The values of a history page as staff read them (issue 19): a status's label, not its
+    code ("En livraison", not "out_for_delivery"); times in Paris, not UTC; "Oui"/"Non"; amounts
+    with a decimal comma; "—" for nothing, never "None"."""
+
+    def prepare_delta_change_value(self, change, value):
+        import datetime
+
+        from django.utils import formats, timezone
+
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if getattr(field, "choices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Oui") if value else _("Non")
+        if isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return formats.date_format(value, "d/m/Y H:i")
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "d/m/Y")
+        if isinstance(value, (int, float)) or value.__class__.__name__ == "Decimal":
+            return formats.localize(value)
+        return value
+
+
 class BusinessAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
     """Themed by unfold, audited by simple-history (history readable from each object's page).
 
@@ -76,6 +106,9 @@ class BusinessAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
 
     list_per_page = 50
     warn_unsaved_form = True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FrenchHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the historical rows of an object outside get_queryset()
