@@ -8,11 +8,13 @@ mixins, which need the Pizzeria model, are pizzeria.admin_mixins.
 """
 import copy
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -95,7 +97,43 @@ class FrenchHistoryHelper(HistoricalRecordContextHelper):
         return value
 
 
-class BusinessAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
+class FrenchDecimalField(forms.DecimalField):
+    """A decimal typed in the admin (issue 19): a text box, so the browser's locale never reads
+    "10,50" as 1050; the French comma and the point both accepted (localize); an empty box
+    is the model's default when it has one (an ingredient's low-stock threshold is 0)."""
+
+    def __init__(self, *, empty_default=None, **kwargs):
+        self.empty_default = empty_default
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.empty_default if value is None and self.empty_default is not None else value
+
+
+def decimal_formfield(db_field, **kwargs):
+    from unfold.widgets import UnfoldAdminTextInputWidget
+
+    kwargs.update(
+        form_class=FrenchDecimalField,
+        localize=True,
+        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    if db_field.has_default() and not db_field.null:
+        kwargs.update(required=False, empty_default=db_field.get_default())
+    return db_field.formfield(**kwargs)
+
+
+class FrenchDecimalsMixin:
+    """Every decimal field of an admin form (and its inlines) through decimal_formfield."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField) and not db_field.choices:
+            return decimal_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class BusinessAdmin(FrenchDecimalsMixin, PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
     """Themed by unfold, audited by simple-history (history readable from each object's page).
 
     The history is read-only for everyone (issue 13 C1): the list of changes (who, when, before
