@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
+from unfold.widgets import UnfoldAdminPasswordWidget
 
 from account.models import Address, User
 
@@ -31,6 +32,18 @@ class StaffCreationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name", "phone", "is_staff"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account created in the admin is an employee's (customers register on the site):
+        # staff by default, and a role given on this page ticks it anyway (issue 19).
+        self.fields["is_staff"].initial = True
+        self.fields["is_staff"].help_text = _(
+            "Permet de se connecter à la gestion. Coché d'office dès qu'un rôle en pizzeria est donné."
+        )
+        # unfold's look: Django's bare PasswordInput was unstyled, white on white (issue 19).
+        for name in ("password1", "password2"):
+            self.fields[name].widget = UnfoldAdminPasswordWidget(attrs={"autocomplete": "new-password"})
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -146,3 +146,12 @@ def activate_customer(*, user, token):
         user.is_active = True
         user.save(update_fields=["is_active"])
     return True
+
+
+def grant_staff_access(*, user):
+    """A role in a pizzeria makes the account a staff one (issue 19): "Statut équipe" is what lets
+    Django's admin login in, and an employee given a role must be able to log in."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
