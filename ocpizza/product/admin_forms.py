@@ -1,9 +1,12 @@
-"""The product form of the admin: a price that jumps asks for confirmation (issue 19)."""
+"""The product form of the admin (issue 19): a price that jumps asks for confirmation; a photo
+is resized on upload."""
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from product.models import Product, is_price_jump
+from product.photos import resized_photo
 
 
 class ProductForm(forms.ModelForm):
@@ -16,6 +19,13 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = "__all__"
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            # Any size from head office's camera; the site serves a small JPEG (product/photos.py).
+            return resized_photo(image)
+        return image
 
     def clean(self):
         data = super().clean()

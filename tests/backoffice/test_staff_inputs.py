@@ -76,3 +76,43 @@ def test_a_price_jump_asks_for_confirmation(office):
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.price == Decimal("1050")
+
+
+def test_a_product_photo_is_resized_on_upload(office, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    product = ProductFactory(price=Decimal("10.50"))
+    big = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(big, "PNG")
+    data = product_form(product)
+    data["image"] = SimpleUploadedFile("photo-du-chef.png", big.getvalue(), content_type="image/png")
+    response = office.post(f"/admin/product/product/{product.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    product.refresh_from_db()
+    assert product.image.name.endswith(".jpg")
+    with Image.open(product.image.path) as saved:
+        assert saved.format == "JPEG" and saved.width <= 960 and saved.height <= 600
+    assert product.image.size < 200_000
+    # The catalogue shows it, lazily loaded, instead of the placeholder.
+    from tests.factories.shops import PizzeriaFactory
+
+    shop = PizzeriaFactory()
+    html = office.get(f"/pizzeria/{shop.slug}/").content.decode()
+    assert product.image.url in html and 'loading="lazy"' in html
+
+
+def test_a_file_that_is_not_an_image_is_refused_in_french(office, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    product = ProductFactory(price=Decimal("10.50"))
+    data = product_form(product)
+    data["image"] = SimpleUploadedFile("photo.jpg", b"pas une image", content_type="image/jpeg")
+    response = office.post(f"/admin/product/product/{product.pk}/change/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "image" in html.lower() and "Upload a valid image" not in html
