@@ -79,20 +79,17 @@ def menu_order():
 
 
 # A typo in a product's name ("margarita", "quatre fromage") still finds it (issue 19): when the
-# exact search finds nothing, the words are compared with the words of the product names, in
-# Python, with difflib. Two queries whatever the menu's size: the names, then the matches.
+# exact search finds nothing, the words of the query are compared with the words of the product
+# names, in Python, with difflib. Two queries whatever the menu's size: the names, then the
+# matching products (pizzeria.selectors.catalogue runs it only after an empty exact search).
 TYPO_CUTOFF = 0.75
 
 
-def typo_tolerant_search(queryset, query):
-    """database_search, and when it finds nothing, the products whose name has a word close to
-    each word of `query` (difflib ratio >= TYPO_CUTOFF)."""
-    found = database_search(queryset, query)
-    if found.exists():
-        return found
-    names = dict(queryset.values_list("pk", "name"))
+def typo_matches(queryset, query):
+    """Products of `queryset` with, for every word of `query`, a word of their name close to it
+    (difflib ratio >= TYPO_CUTOFF)."""
     vocabulary = {}
-    for pk, name in names.items():
+    for pk, name in queryset.values_list("pk", "name"):
         for word in unaccent(name).replace("-", " ").split():
             if len(word) >= 3:
                 vocabulary.setdefault(word, set()).add(pk)
@@ -101,7 +98,7 @@ def typo_tolerant_search(queryset, query):
         close = get_close_matches(word, list(vocabulary), n=10, cutoff=TYPO_CUTOFF)
         pks = set().union(*(vocabulary[c] for c in close)) if close else set()
         matches = pks if matches is None else matches & pks
-    return queryset.filter(pk__in=matches or [])
+    return queryset.filter(pk__in=sorted(matches or []))
 
 
 def algolia_search_ids(query):
