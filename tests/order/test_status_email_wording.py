@@ -18,3 +18,15 @@ def test_status_email_has_decimal_commas_and_the_orders_link(settings):
     body = mail.outbox[-1].body
     assert "2 × " in body and "23,00 €" in body and "23.00" not in body
     assert "https://pizza.example/mes-commandes/" in body
+
+
+def test_payment_label_says_what_the_customer_owes(client_for):
+    from order.models import Order
+
+    pickup = OrderFactory(fulfilment=Order.Fulfilment.PICKUP)
+    assert pickup.payment_label == "À payer au retrait"
+    Order.objects.filter(pk=pickup.pk).update(status=Order.Status.CANCELLED)
+    pickup.refresh_from_db()
+    assert pickup.payment_label == "Rien à payer"
+    html = client_for(pickup.customer).get("/mes-commandes/").content.decode()
+    assert "Rien à payer" in html and "À payer à la livraison" not in html
