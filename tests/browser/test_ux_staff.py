@@ -61,3 +61,20 @@ def test_dashboard_selector_and_dates_are_french(english_page, live_server, demo
     page.goto(f"{live_server.url}/admin/")
     expect(page.locator("select[name=period] option:checked")).to_have_text("7 derniers jours")
     assert page.locator("input[name=start]").get_attribute("placeholder") == "jj/mm/aaaa"
+
+
+def test_order_list_fits_a_1440_px_screen(browser, live_server, demo_data):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        admin_login(page, live_server, "gerant@ocpizza.fr")
+        page.goto(f"{live_server.url}/admin/order/order/")
+        overflow = page.evaluate("""() => {
+            const table = document.querySelector('#result_list');
+            const box = table.closest('[class*=overflow]') || table.parentElement;
+            return {table: table.scrollWidth, box: box.clientWidth, page: document.documentElement.scrollWidth, view: innerWidth};
+        }""")
+        assert overflow["page"] <= overflow["view"], overflow
+        assert overflow["table"] <= overflow["box"] + 1, overflow
+    finally:
+        context.close()
