@@ -45,7 +45,9 @@ class PhoneOrderMixin:
             try:
                 if data["fulfilment"] == Order.Fulfilment.DELIVERY:
                     # Placed and checked against the shop's zone; never saved in a customer's book.
-                    address = place_address(pizzeria=data["pizzeria"], **self._staff_address(data)).for_order()
+                    address = place_address(pizzeria=data["pizzeria"], **self._staff_address(data)).for_order(
+                        instructions=data["instructions"],
+                    )
                 order = place_order(
                     pizzeria=data["pizzeria"],
                     customer=data["customer"],
