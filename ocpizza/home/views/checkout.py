@@ -45,7 +45,9 @@ def checkout(request):
     if not number:
         number = request.session[CHECKOUT_NUMBER_KEY] = new_order_number()
 
-    form = CheckoutForm(request.POST or None, user=request.user, initial={"number": number})
+    form = CheckoutForm(
+        request.POST or None, user=request.user, initial={"number": number}, checked_address=cart.delivery_address,
+    )
     if request.method == "POST" and request.POST.get("number") != number:
         messages.error(request, _("Ce formulaire n'était plus valable : vérifiez votre commande et validez à nouveau."))
     elif request.method == "POST" and form.is_valid():
