@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
+from unfold.widgets import UnfoldAdminPasswordWidget
 
 from account.models import Address, User
 
@@ -30,6 +32,18 @@ class StaffCreationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name", "phone", "is_staff"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account created in the admin is an employee's (customers register on the site):
+        # staff by default, and a role given on this page ticks it anyway (issue 19).
+        self.fields["is_staff"].initial = True
+        self.fields["is_staff"].help_text = _(
+            "Permet de se connecter à la gestion. Coché d'office dès qu'un rôle en pizzeria est donné."
+        )
+        # unfold's look: Django's bare PasswordInput was unstyled, white on white (issue 19).
+        for name in ("password1", "password2"):
+            self.fields[name].widget = UnfoldAdminPasswordWidget(attrs={"autocomplete": "new-password"})
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -66,6 +80,17 @@ class StaffChangeForm(UnfoldUserChangeForm):
         model = User
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            # unfold rewrites Django's help text in English (issue 19).
+            password.help_text = _(
+                "Les mots de passe ne sont pas enregistrés en clair : personne ne peut voir celui de ce compte, "
+                'mais vous pouvez le changer avec <a href="{}" class="text-primary-600 dark:text-primary-500">ce formulaire</a>.'
+            ).format("../password/")
+            password.help_text = mark_safe(password.help_text)
+
 
 class RegistrationForm(forms.ModelForm):
     """F-AUTH-1: e-mail (unique), password and its confirmation, checked by AUTH_PASSWORD_VALIDATORS."""
@@ -74,7 +99,7 @@ class RegistrationForm(forms.ModelForm):
         label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Au moins 8 caractères, dont un chiffre ou un symbole."),
+        help_text=_("Au moins 8 caractères, dont un chiffre ou un symbole ; ni votre nom, ni un mot de passe courant."),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
@@ -93,16 +118,12 @@ class RegistrationForm(forms.ModelForm):
         }
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez « Mot de passe oublié »."),
-                code="duplicate_email",
-            )
-        return email
+        # Never "this e-mail has an account" (issue 19): account.services.register_customer
+        # answers the same way and writes to the existing account instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def validate_unique(self):
-        # clean_email already says it in French; the model's own message would repeat it.
+        # A known e-mail is not an error to show (see clean_email).
         pass
 
     def clean(self):

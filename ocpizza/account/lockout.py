@@ -74,6 +74,13 @@ def reset_account_on_login(sender, request, user, **kwargs):
     address included: an attacker with one valid account would wipe the address counter by
     logging into it between rounds. So it is off, and this receiver (user_logged_in) resets by
     username through axes' public API."""
+    reset_account_lock(user=user)
+
+
+def reset_account_lock(*, user):
+    """Clear the failures of `user`'s account (by username, through axes' public API): after a
+    successful password reset (issue 19), the owner proved they hold the mailbox; a lock that
+    survived the reset kept them out with their new password."""
     from axes.utils import reset
 
     username = axes_username(None, {getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"): user.get_username()})

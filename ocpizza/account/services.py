@@ -89,3 +89,69 @@ def send_set_password_email(*, user, request=None):
     subject = render_to_string("account/emails/set_password_subject.txt", context).strip()
     body = render_to_string("account/emails/set_password.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def _link_context(*, user, request):
+    site = get_current_site(request) if request else None
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "domain": site.domain if site else "localhost:8000",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request and request.is_secure() else "http",
+    }
+
+
+def _send(*, user, request, template, extra=None):
+    context = {**_link_context(user=user, request=request), **(extra or {})}
+    subject = render_to_string(f"account/emails/{template}_subject.txt", context).strip()
+    send_mail(subject, render_to_string(f"account/emails/{template}.txt", context), None, [user.email])
+
+
+@transaction.atomic
+def register_customer(*, email, password, first_name="", last_name="", phone="", request=None, next_url=""):
+    """A customer's registration (F-AUTH-1), answering the same whether the e-mail is known or not
+    (issue 13 left-over, issue 19): the screen never says "this e-mail has an account".
+
+    A new address gets an inactive account and a link to activate it (which logs in); a known one
+    gets an e-mail saying someone tried to register with it, with the login and reset links. A
+    customer who registered but never activated gets a fresh activation link instead."""
+    from account.models import User
+
+    email = User.objects.normalize_email(email).strip().lower()
+    extra = {"next": next_url}
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        user = User(email=email, first_name=first_name, last_name=last_name, phone=phone, is_active=False)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        _send(user=user, request=request, template="activate", extra=extra)
+        return user
+    if not existing.is_active and not existing.is_staff and existing.last_login is None:
+        _send(user=existing, request=request, template="activate", extra=extra)
+    else:
+        _send(user=existing, request=request, template="already_registered", extra=extra)
+    return None
+
+
+@transaction.atomic
+def activate_customer(*, user, token):
+    """Turn on an account from its activation link; False when the link is not (or no longer) valid.
+    The caller logs the user in, which changes last_login and so spends the token."""
+    if user.is_staff or user.last_login is not None or not default_token_generator.check_token(user, token):
+        return False
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return True
+
+
+def grant_staff_access(*, user):
+    """A role in a pizzeria makes the account a staff one (issue 19): "Statut équipe" is what lets
+    Django's admin login in, and an employee given a role must be able to log in."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user

@@ -40,10 +40,15 @@ def paris_today():
     return timezone.now().astimezone(PARIS).date()
 
 
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
 class DashboardFilterForm(forms.Form):
+    # The default period first: a page opened without ?period= shows 7 days, and the selector,
+    # which shows its first choice when none is given, must say so (issue 19).
     PERIODS = [
-        ("today", _("Aujourd'hui")),
         ("7d", _("7 derniers jours")),
+        ("today", _("Aujourd'hui")),
         ("30d", _("30 derniers jours")),
         ("month", _("Ce mois-ci")),
         ("custom", _("Personnalisée")),
@@ -51,8 +56,16 @@ class DashboardFilterForm(forms.Form):
     DEFAULT_PERIOD = "7d"
 
     period = forms.ChoiceField(label=_("Période"), choices=PERIODS, required=False)
-    start = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Typed as jj/mm/aaaa whatever the browser's language (issue 19: type="date" showed the
+    # English mm/dd/yyyy); the ISO form of old links still reads.
+    start = forms.DateField(
+        label=_("Du"), required=False, input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("jj/mm/aaaa"), "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    end = forms.DateField(
+        label=_("Au"), required=False, input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("jj/mm/aaaa"), "inputmode": "numeric", "autocomplete": "off"}),
+    )
     pizzeria = forms.ModelChoiceField(
         label=_("Pizzeria"),
         queryset=Pizzeria.objects.none(),

@@ -1,4 +1,5 @@
 """The admin's home page (unfold's DASHBOARD_CALLBACK) and the exports of its tables."""
+from decimal import Decimal
 import json
 from urllib.parse import urlencode
 
@@ -201,6 +202,24 @@ def _charts(sales):
     }
 
 
+def with_decimal_commas(dataset):
+    """The CSV's numbers as a French Excel reads them (issue 19): "23,50", not "23.50", which it
+    took for text or a date. Integers stay as they are; the XLSX keeps real numbers."""
+    import tablib
+
+    def cell(value):
+        if isinstance(value, Decimal):
+            return format(value, "f").replace(".", ",")
+        if isinstance(value, float):
+            return repr(value).replace(".", ",")
+        return value
+
+    out = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        out.append([cell(value) for value in row])
+    return out
+
+
 def export(request, table, fmt):
     """One table of the dashboard, same filters as the page, as CSV or XLSX."""
     if fmt not in EXPORT_FORMATS:
@@ -218,7 +237,10 @@ def export(request, table, fmt):
     # CSV: ";" and a BOM, which a French Excel opens with a double click. Both formats
     # neutralise text that a spreadsheet would run as a formula (shop, staff, product names).
     file_format = EXPORT_FORMATS[fmt]()
-    content = file_format.export_data(chosen.dataset())
+    dataset = chosen.dataset()
+    if fmt == "csv":
+        dataset = with_decimal_commas(dataset)
+    content = file_format.export_data(dataset)
     period = data["period"]
     filename = f"ocpizza-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     response = HttpResponse(content, content_type=file_format.get_content_type())

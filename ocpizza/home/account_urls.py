@@ -12,6 +12,8 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="account/login.html", authentication_form=LoginForm), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.register, name="register"),
+    path("activer/<uidb64>/<token>/", views.activate, name="activate"),
+    path("accueil/", views.landing, name="landing"),
     path("profil/", views.profile, name="profile"),
     path("adresses/<int:pk>/defaut/", views.address_default, name="address_default"),
     path("adresses/<int:pk>/supprimer/", views.address_delete, name="address_delete"),
@@ -32,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="account/password_reset_confirm.html",
             success_url=reverse_lazy("account:password_reset_complete"),
         ),

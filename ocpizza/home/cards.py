@@ -44,7 +44,10 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
         else:
             image = format_html('<img src="{}" alt="" width="320" height="200">', placeholder)
         ingredients = format_html('<p class="ingredients">{}</p>', ", ".join(item.ingredients)) if item.ingredients else ""
-        if not item.is_available:
+        if not can_order:
+            # A shop not yet open has no stock: its menu is shown, not "sold out" (issue 19).
+            action_html = ""
+        elif not item.is_available:
             action_html = format_html(
                 '<p class="sold-out-label"><strong>{}</strong> — {}</p>',
                 texts["sold_out"],
@@ -63,13 +66,11 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
                 qty_label=_("Quantité de %(name)s") % {"name": product.name}, max=max_quantity,
                 add=texts["add"], name=product.name,
             )
-        else:
-            action_html = ""
         cards.append(
             format_html(
                 '<li class="card product{sold}" id="produit-{slug}" data-product="{slug}">{image}'
                 '<div class="body"><h2>{name}</h2>{ingredients}<p class="price">{price}</p>{action}</div></li>',
-                sold="" if item.is_available else " sold-out", slug=product.slug, image=image, name=product.name,
+                sold="" if item.is_available or not can_order else " sold-out", slug=product.slug, image=image, name=product.name,
                 ingredients=ingredients, price=_price(product, texts["instead_of"]), action=action_html,
             )
         )

@@ -47,7 +47,7 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid_choice": _("Ce créneau n'est plus proposé : choisissez-en un autre.")},
     )
 
-    def __init__(self, *args, user, offer=None, **kwargs):
+    def __init__(self, *args, user, offer=None, checked_address=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # The times the shop offers now (order.booking.Offer): "as soon as possible" while it
@@ -66,6 +66,16 @@ class CheckoutForm(forms.Form):
         self.fields["saved_address"].choices = [*choices, (NEW_ADDRESS, _("Une autre adresse"))]
         default = next((pk for pk, a in self.addresses.items() if a.is_default), None)
         self.fields["saved_address"].initial = default or NEW_ADDRESS
+        if checked_address:
+            # The address checked in the cart ("Livraison possible") is the one proposed here
+            # (issue 19: the saved default replaced it, and without one it was typed twice).
+            saved = str(checked_address.get("address_id") or "")
+            if saved in self.addresses:
+                self.fields["saved_address"].initial = saved
+            else:
+                self.fields["saved_address"].initial = NEW_ADDRESS
+                for name in ("line", "postcode", "city"):
+                    self.fields[name].initial = checked_address.get(name, "")
         if getattr(user, "phone", ""):
             self.fields["phone"].initial = user.phone
 

@@ -8,14 +8,17 @@ mixins, which need the Pizzeria model, are pizzeria.admin_mixins.
 """
 import copy
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 
 from account.roles import is_head_office
@@ -65,7 +68,72 @@ class PerObjectDeleteMixin:
         super().delete_queryset(request, queryset)
 
 
-class BusinessAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
+class FrenchHistoryHelper(HistoricalRecordContextHelper):
+    """The values of a history page as staff read them (issue 19): a status's label, not its
+    code ("En livraison", not "out_for_delivery"); times in Paris, not UTC; "Oui"/"Non"; amounts
+    with a decimal comma; "—" for nothing, never "None"."""
+
+    def prepare_delta_change_value(self, change, value):
+        import datetime
+
+        from django.utils import formats, timezone
+
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if getattr(field, "choices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Oui") if value else _("Non")
+        if isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return formats.date_format(value, "d/m/Y H:i")
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "d/m/Y")
+        if isinstance(value, (int, float)) or value.__class__.__name__ == "Decimal":
+            return formats.localize(value)
+        return value
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A decimal typed in the admin (issue 19): a text box, so the browser's locale never reads
+    "10,50" as 1050; the French comma and the point both accepted (localize); an empty box
+    is the model's default when it has one (an ingredient's low-stock threshold is 0)."""
+
+    def __init__(self, *, empty_default=None, **kwargs):
+        self.empty_default = empty_default
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.empty_default if value is None and self.empty_default is not None else value
+
+
+def decimal_formfield(db_field, **kwargs):
+    from unfold.widgets import UnfoldAdminTextInputWidget
+
+    kwargs.update(
+        form_class=FrenchDecimalField,
+        localize=True,
+        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    if db_field.has_default() and not db_field.null:
+        kwargs.update(required=False, empty_default=db_field.get_default())
+    return db_field.formfield(**kwargs)
+
+
+class FrenchDecimalsMixin:
+    """Every decimal field of an admin form (and its inlines) through decimal_formfield."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField) and not db_field.choices:
+            return decimal_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class BusinessAdmin(FrenchDecimalsMixin, PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
     """Themed by unfold, audited by simple-history (history readable from each object's page).
 
     The history is read-only for everyone (issue 13 C1): the list of changes (who, when, before
@@ -76,6 +144,9 @@ class BusinessAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin, ModelAdmin):
 
     list_per_page = 50
     warn_unsaved_form = True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FrenchHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the historical rows of an object outside get_queryset()

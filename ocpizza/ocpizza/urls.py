@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path, reverse
+from django.views.generic import RedirectView
 
 from home import order_urls
 from ops.health import healthz
@@ -9,17 +11,19 @@ from order import webhook_views
 
 
 def admin_login(request, extra_context=None):
-    """The admin login, landing on the admin: unfold's login form carries no hidden `next`,
-    so without one staff would land on LOGIN_REDIRECT_URL, the public site."""
+    """The admin login, landing on the role's own screen (account:landing: the dashboard, the
+    kitchen or the delivery queue): unfold's login form carries no hidden `next`."""
     if "next" not in request.GET and "next" not in request.POST:
         request.GET = request.GET.copy()
-        request.GET["next"] = reverse("admin:index")
+        request.GET["next"] = reverse("account:landing")
     return admin.site.login(request, extra_context)
 
 
 urlpatterns = [
     path("admin/login/", admin_login),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: the same icon, no 404 in every log.
+    path("favicon.ico", RedirectView.as_view(url=static_url("home/favicon.svg"), permanent=True)),
     path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("compte/", include("home.account_urls")),
@@ -28,8 +32,12 @@ urlpatterns = [
     path("", include((webhook_views.urlpatterns + order_urls.urlpatterns, "order"))),
     path("", include("home.urls")),
 ]
-# French answers to what any client can send (ocpizza/errors.py); 500.html is Django's default name.
+# French error pages in the site's look, or the admin's under /admin/, each with a way back
+# (ocpizza/errors.py); the CSRF failure page is settings.CSRF_FAILURE_VIEW.
 handler400 = "ocpizza.errors.bad_request"
+handler403 = "ocpizza.errors.permission_denied"
+handler404 = "ocpizza.errors.page_not_found"
+handler500 = "ocpizza.errors.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

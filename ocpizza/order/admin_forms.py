@@ -85,7 +85,14 @@ class StaffOrderForm(forms.Form):
     )
     postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False, widget=UnfoldAdminTextInputWidget)
     city = forms.CharField(label=_("Ville"), max_length=100, required=False, widget=UnfoldAdminTextInputWidget)
-    note = forms.CharField(label=_("Note"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget)
+    instructions = forms.CharField(
+        label=_("Instructions de livraison"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget,
+        help_text=_("Pour le livreur : code, étage, « sonner deux fois »…"),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=255, required=False, widget=UnfoldAdminTextInputWidget,
+        help_text=_("Pour la cuisine et le livreur."),
+    )
 
     LINE_COUNT = 6
 

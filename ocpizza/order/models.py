@@ -186,6 +186,17 @@ class Order(TimeStampedModel):
         return self.number
 
     @property
+    def payment_label(self):
+        """The payment state as the customer should read it (issue 19): a pickup order is paid
+        "au retrait", and nothing is due on a cancelled or refused order that was never paid."""
+        if self.payment_status == self.PaymentStatus.TO_PAY_ON_DELIVERY:
+            if self.status in (self.Status.CANCELLED, self.Status.REFUSED):
+                return _("Rien à payer")
+            if self.fulfilment == self.Fulfilment.PICKUP:
+                return _("À payer au retrait")
+        return self.get_payment_status_display()
+
+    @property
     def customer_display(self):
         if self.customer_name:
             return self.customer_name

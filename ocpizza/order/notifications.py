@@ -12,6 +12,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from order.models import Order
@@ -56,6 +58,11 @@ def status_changed(order):
     transaction.on_commit(lambda: send_status_email(order_id, status))
 
 
+def _euros(amount):
+    """"23,00", as receipts print it (issue 19: status e-mails said "23.00 €")."""
+    return number_format(amount, 2, force_grouping=True)
+
+
 def _body(order, status):
     lines = [_(_STATUS_SENTENCES[status]) % {"number": order.number, "pizzeria": order.pizzeria.name}]
     if order.promised_at and status in ("to_prepare", "in_preparation"):
@@ -74,9 +81,13 @@ def _body(order, status):
         lines.append(_("Le paiement en ligne vous sera remboursé."))
     lines.append("")
     for line in order.lines.all():
-        lines.append(f"{line.quantity} × {line.product_name} — {line.line_total} €")
-    lines.append(_("Total : %(total)s €") % {"total": order.total})
+        lines.append(f"{line.quantity} × {line.product_name} — {_euros(line.line_total)} €")
+    lines.append(_("Total : %(total)s €") % {"total": _euros(order.total)})
     lines.append("")
+    if order.customer_id:
+        # Where to follow it (issue 19: only the confirmation page led to "Mes commandes").
+        lines.append(_("Suivre vos commandes : %(url)s") % {"url": settings.SITE_URL + reverse("order:my_orders")})
+        lines.append("")
     lines.append(_("L'équipe OC Pizza"))
     return "\n".join(lines)
 

@@ -59,7 +59,8 @@ def kitchen_queue(*, pizzeria):
 
 
 def driver_queue(*, pizzeria, user):
-    """Delivery orders ready to take (oldest first), then those on the road.
+    """The user's own deliveries on the road first (issue 19: they were below the ready ones),
+    then delivery orders ready to take (oldest first), then other drivers' on the road.
 
     A driver sees the orders they carry; a manager or head office sees every driver's.
     """
@@ -70,12 +71,14 @@ def driver_queue(*, pizzeria, user):
     )
     if not has_role(user, pizzeria, Role.MANAGER):
         orders = orders.filter(Q(status=Order.Status.READY) | Q(driver=user))
-    return list(
+    orders = list(
         _with_lines(orders, recipes=False)
         .prefetch_related("payments")
         .select_related("driver")
         .order_by("-status", "ready_at", "pk")
     )
+    # A stable sort: the database's order inside each group.
+    return sorted(orders, key=lambda order: order.driver_id != user.pk)
 
 
 def queue_version(*, pizzeria, kind):

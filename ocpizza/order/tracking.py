@@ -8,6 +8,7 @@ from order.models import Order, Payment
 from order.money import euros
 from pizzeria.selectors import product_availability
 from product.models import Product
+from product.selectors import menu_order
 
 
 @dataclass(frozen=True)
@@ -15,35 +16,47 @@ class Step:
     at: datetime
     label: str
     kind: str = "status"  # status, payment, refund, problem
+    rank: int = 0  # the order of the story, for steps shown at the same minute
+
+
+# Steps the page shows at the same minute follow the order's story (issue 19: "Livrée" could come
+# before "Partie en livraison", a payment before the order was placed).
+RANKS = {"placed": 0, "payment": 1, "confirmed": 2, "accepted": 3, "ready": 4, "out": 5, "delivered": 6,
+         "refund": 7, "cancelled": 8, "refused": 8}
+
+
+def _story_order(step):
+    return (step.at.replace(second=0, microsecond=0), step.rank, step.at)
 
 
 def order_timeline(order):
     """What happened to the order, oldest first: status times and payment attempts."""
     o = order
-    steps = [Step(o.created_at, _("Commande passée"))]
+    steps = [Step(o.created_at, _("Commande passée"), rank=RANKS["placed"])]
     delivered_label = _("Livrée") if o.fulfilment == Order.Fulfilment.DELIVERY else _("Remise au client")
-    for at, label, kind in (
-        (o.confirmed_at, _("Confirmée : transmise à la pizzeria"), "status"),
-        (o.accepted_at, _("Acceptée : en préparation"), "status"),
-        (o.ready_at, _("Prête") if o.fulfilment == Order.Fulfilment.DELIVERY else _("Prête : à venir chercher"), "status"),
-        (o.out_for_delivery_at, _("Partie en livraison"), "status"),
-        (o.delivered_at, delivered_label, "status"),
-        (o.cancelled_at, _("Annulée"), "problem"),
-        (o.refused_at, _("Refusée par la pizzeria"), "problem"),
+    for at, label, kind, rank in (
+        (o.confirmed_at, _("Confirmée : transmise à la pizzeria"), "status", "confirmed"),
+        (o.accepted_at, _("Acceptée : en préparation"), "status", "accepted"),
+        (o.ready_at, _("Prête") if o.fulfilment == Order.Fulfilment.DELIVERY else _("Prête : à venir chercher"), "status", "ready"),
+        (o.out_for_delivery_at, _("Partie en livraison"), "status", "out"),
+        (o.delivered_at, delivered_label, "status", "delivered"),
+        (o.cancelled_at, _("Annulée"), "problem", "cancelled"),
+        (o.refused_at, _("Refusée par la pizzeria"), "problem", "refused"),
     ):
         if at:
-            steps.append(Step(at, label, kind))
+            steps.append(Step(at, label, kind, RANKS[rank]))
     for payment in o.payments.all():
         if payment.kind == Payment.Kind.REFUND:
             if payment.status == Payment.Status.SUCCEEDED:
-                steps.append(Step(payment.updated_at, _("Remboursement de %(amount)s €") % {"amount": euros(payment.amount)}, "refund"))
+                steps.append(Step(payment.updated_at, _("Remboursement de %(amount)s €") % {"amount": euros(payment.amount)}, "refund", RANKS["refund"]))
         elif payment.status == Payment.Status.SUCCEEDED:
-            steps.append(Step(payment.updated_at, _("Paiement de %(amount)s € accepté") % {"amount": euros(payment.amount)}, "payment"))
+            steps.append(Step(payment.updated_at, _("Paiement de %(amount)s € accepté") % {"amount": euros(payment.amount)}, "payment", RANKS["payment"]))
         elif payment.status == Payment.Status.FAILED:
             steps.append(
-                Step(payment.updated_at, _("Paiement refusé : %(reason)s") % {"reason": payment.failure_message}, "problem")
+                Step(payment.updated_at, _("Paiement refusé : %(reason)s") % {"reason": payment.failure_message}, "problem",
+                     RANKS["payment"])
             )
-    return sorted(steps, key=lambda step: step.at)
+    return sorted(steps, key=_story_order)
 
 
 def orderable_products(order):
@@ -53,7 +66,7 @@ def orderable_products(order):
     Both prices are shown because a line kept or lowered keeps its price and a line raised is
     re-priced at today's (order.checkout.plan_line_change, issue 13 L3)."""
     lines = {line.product_id: line for line in order.lines.select_related("product")}
-    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
+    products = list(Product.objects.filter(is_active=True).order_by(*menu_order()))
     availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products])
     rows = [(line.product, line.unit_price, line.product.selling_price) for line in lines.values()]
     rows += [

@@ -67,7 +67,7 @@ class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, SpecialDayInline, StaffMembershipInline, StockInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "phone"]}),
+        (None, {"fields": ["name", "slug", "status", "opening_date", "phone"]}),
         (_("Service"), {"fields": ["slot_capacity", "paused_until"]}),
         (_("Adresse"), {"fields": ["address_line", "postcode", "city", "latitude", "longitude"]}),
         (_("Zone de livraison"), {"fields": ["delivery_radius_km", "served_postcodes"]}),

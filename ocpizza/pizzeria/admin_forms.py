@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from account.roles import has_shop_perm, manageable_staff, may_manage_staff
+from account.services import grant_staff_access
 
 USER_REFUSED = _(
     "Vous ne pouvez pas donner de rôle à ce compte : choisissez un membre du personnel de vos pizzerias "
@@ -57,12 +58,22 @@ class StaffMembershipForm(forms.ModelForm):
         if pizzeria is not None and not has_shop_perm(actor, f"pizzeria.{action}_staffmembership", pizzeria):
             self.add_error("pizzeria" if "pizzeria" in self.fields else None, SHOP_REFUSED)
         if user is not None and user.pk is None:
-            # the account created on this very page (the user add page, head office's): a staff one
-            if not user.is_staff or user.is_superuser:
+            # The account created on this very page (the user add page, head office's): giving
+            # it a role makes it a staff account (issue 19: unticked, the hire could not log in).
+            if user.is_superuser:
                 self.add_error(None, USER_REFUSED)
+            else:
+                user.is_staff = True
         elif user is not None and not may_manage_staff(actor, user):
             self.add_error("user" if "user" in self.fields else None, USER_REFUSED)
         return data
+
+
+    def save(self, commit=True):
+        membership = super().save(commit=commit)
+        if commit:
+            grant_staff_access(user=membership.user)
+        return membership
 
 
 class StaffMembershipFormSet(BaseInlineFormSet):

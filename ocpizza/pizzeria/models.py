@@ -40,6 +40,10 @@ class Pizzeria(TimeStampedModel):
         _("commandes par quart d'heure"), null=True, blank=True,
         help_text=_("Nombre de commandes que la cuisine prend par créneau de 15 minutes. Vide : sans limite."),
     )
+    opening_date = models.DateField(
+        _("date d'ouverture"), null=True, blank=True,
+        help_text=_("Pour une pizzeria en ouverture prochaine : la date annoncée sur le site."),
+    )
 
     history = HistoricalRecords()
 

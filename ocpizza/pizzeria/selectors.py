@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.models import Pizzeria, Stock
 from product.models import Product, RecipeLine
-from product.selectors import algolia_search_ids, database_search, search_backend
+from product.selectors import algolia_search_ids, database_search, menu_order, search_backend, typo_matches
 
 
 def scope_to_user(queryset, user, path="pizzeria", roles=()):
@@ -102,13 +102,17 @@ def catalogue(*, pizzeria, query="", category=""):
         products = products.filter(category=category)
     order = None
     query = (query or "").strip()
+    menu = products
     if query:
         if search_backend() == "algolia":
             order = algolia_search_ids(query)
             products = products.filter(pk__in=order)
         else:
             products = database_search(products, query)
-    products = list(products.order_by("category", "name"))
+    products = list(products.order_by(*menu_order()))
+    if not products and query and order is None:
+        # Nothing matched exactly: a typo? ("margarita" finds the Margherita, issue 19)
+        products = list(typo_matches(menu, query).order_by(*menu_order()))
     # Ingredient names as plain tuples: building RecipeLine and Ingredient objects for every line
     # of every product was most of the page's time.
     ingredients = {}
@@ -175,6 +179,6 @@ def stock_overview(*, pizzeria):
     stocks = list(
         Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
     )
-    products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
+    products = list(Product.objects.filter(is_active=True).order_by(*menu_order()))
     availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
     return stocks, [(product, availability[product.pk]) for product in products]

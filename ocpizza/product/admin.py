@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from account.roles import is_head_office, pizzerias_with_perm
-from ocpizza.admin_base import BusinessAdmin, HeadOfficeWriteMixin
+from ocpizza.admin_base import BusinessAdmin, FrenchDecimalsMixin, HeadOfficeWriteMixin
+from product.admin_forms import ProductForm
 from product.import_admin import SpreadsheetAdminMixin
 from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
 from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
@@ -25,7 +26,7 @@ class IngredientAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin
     list_select_related = ["unit"]
 
 
-class RecipeLineInline(TabularInline):
+class RecipeLineInline(FrenchDecimalsMixin, TabularInline):
     model = RecipeLine
     extra = 0
     autocomplete_fields = ["ingredient"]
@@ -44,6 +45,7 @@ class ReminderInline(TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    form = ProductForm
     resource_classes = [ProductResource]
     list_display = ["name", "category", "price", "discount_price", "is_active"]
     list_filter = ["category", "is_active"]
@@ -53,7 +55,7 @@ class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     inlines = [RecipeLineInline, ReminderInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "image", "is_active"]}),
-        (_("Prix"), {"fields": ["price", "discount_price"]}),
+        (_("Prix"), {"fields": ["price", "discount_price", "confirm_price"]}),
     ]
 
 

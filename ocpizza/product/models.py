@@ -46,6 +46,20 @@ class Ingredient(TimeStampedModel):
         return self.name
 
 
+# A price multiplied or divided by more than this in one change is probably a typo (issue 19:
+# "10,50" read as 1050): the admin asks for a confirmation.
+PRICE_JUMP_FACTOR = 3
+
+
+def is_price_jump(old, new):
+    """True when a price goes from `old` to `new` by more than ×PRICE_JUMP_FACTOR or ÷PRICE_JUMP_FACTOR."""
+    if old is None or new is None or old == new:
+        return False
+    if not old or not new:
+        return True
+    return new > old * PRICE_JUMP_FACTOR or new * PRICE_JUMP_FACTOR < old
+
+
 class Product(TimeStampedModel):
     class Category(models.TextChoices):
         PIZZA = "pizza", _("Pizza")

@@ -3,7 +3,9 @@ availability is a shop read: pizzeria.selectors.catalogue."""
 import unicodedata
 
 from django.conf import settings
-from django.db.models import Exists, Func, OuterRef, Q, TextField
+from difflib import get_close_matches
+
+from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Q, TextField, Value, When
 
 from product.models import Product, RecipeLine
 
@@ -60,6 +62,43 @@ def database_search(queryset, query):
             Q(plain_name__icontains=word) | Q(plain_description__icontains=word) | Exists(ingredient_match)
         )
     return queryset
+
+
+# The menu as a pizzeria shows it (issue 19): pizzas first, then desserts, then drinks; the
+# categories' own order (alphabetical codes) put the drinks first.
+MENU_CATEGORIES = (Product.Category.PIZZA, Product.Category.DESSERT, Product.Category.DRINK)
+
+
+def menu_order():
+    """order_by() arguments: category in MENU_CATEGORIES order, then name."""
+    rank = Case(
+        *(When(category=category, then=Value(i)) for i, category in enumerate(MENU_CATEGORIES)),
+        default=Value(len(MENU_CATEGORIES)), output_field=IntegerField(),
+    )
+    return (rank, "name")
+
+
+# A typo in a product's name ("margarita", "quatre fromage") still finds it (issue 19): when the
+# exact search finds nothing, the words of the query are compared with the words of the product
+# names, in Python, with difflib. Two queries whatever the menu's size: the names, then the
+# matching products (pizzeria.selectors.catalogue runs it only after an empty exact search).
+TYPO_CUTOFF = 0.75
+
+
+def typo_matches(queryset, query):
+    """Products of `queryset` with, for every word of `query`, a word of their name close to it
+    (difflib ratio >= TYPO_CUTOFF)."""
+    vocabulary = {}
+    for pk, name in queryset.values_list("pk", "name"):
+        for word in unaccent(name).replace("-", " ").split():
+            if len(word) >= 3:
+                vocabulary.setdefault(word, set()).add(pk)
+    matches = None
+    for word in unaccent(query).split():
+        close = get_close_matches(word, list(vocabulary), n=10, cutoff=TYPO_CUTOFF)
+        pks = set().union(*(vocabulary[c] for c in close)) if close else set()
+        matches = pks if matches is None else matches & pks
+    return queryset.filter(pk__in=sorted(matches or []))
 
 
 def algolia_search_ids(query):

@@ -12,7 +12,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from import_export import resources
+from django.utils.encoding import force_str
+from django.utils.html import format_html
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.resources import Diff
 from import_export.results import Result, RowResult
 
 from ocpizza.business import message_of
@@ -45,6 +48,23 @@ class SpreadsheetResult(Result):
         return lines
 
 
+class CellDiff(Diff):
+    """The preview's cells as "old → new" (issue 19). import-export's Diff compares the two
+    values character by character: a stock of 6490 becoming 5400 read "6495400"."""
+
+    def as_html(self):
+        cells = []
+        for old, new in zip(self.left, self.right):
+            old, new = force_str(old if old is not None else ""), force_str(new if new is not None else "")
+            if self.new or old == new:
+                cells.append(format_html("{}", new))
+            elif not old:
+                cells.append(format_html('<ins class="cell-new">{}</ins>', new))
+            else:
+                cells.append(format_html('<del class="cell-old">{}</del> → <ins class="cell-new">{}</ins>', old, new or "—"))
+        return cells
+
+
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
     """Finds the existing row for each line from a cache the resource builds in one query."""
 
@@ -67,6 +87,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     required_columns = ()
     key_columns = ()
+
+    def get_diff_class(self):
+        return CellDiff
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

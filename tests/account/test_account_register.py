@@ -1,5 +1,10 @@
-"""F-AUTH-1: registration with a unique e-mail and a strong password; logged in afterwards."""
+"""F-AUTH-1: registration with a strong password; the account is activated (and the customer
+logged in) by the link sent by e-mail. The answer never says whether the e-mail has an account
+(issue 19): the existing account gets an e-mail instead."""
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from account.models import User
@@ -10,19 +15,45 @@ def register(client, **overrides):
     return client.post(reverse("account:register"), data, follow=True)
 
 
-def test_register_logs_in(client, db):
+def activation_link(message):
+    return re.search(r"https?://[^/]+(/compte/activer/\S+)", message.body).group(1)
+
+
+def test_register_then_the_e_mailed_link_activates_and_logs_in(client, db):
     response = register(client, first_name="Jeanne")
-    assert "Bienvenue ! Votre compte est créé et vous êtes connecté." in response.content.decode()
+    assert "Vérifiez votre boîte mail" in response.content.decode()
     user = User.objects.get(email="nouveau@example.fr")
-    assert user.check_password("Tomate-2026")
+    assert user.check_password("Tomate-2026") and not user.is_active
+    assert response.context["user"].is_anonymous
+    link = activation_link(mail.outbox[-1])
+    response = client.get(link, follow=True)
+    assert "Votre compte est activé et vous êtes connecté." in response.content.decode()
     assert response.context["user"] == user
+    user.refresh_from_db()
+    assert user.is_active
+    # The link is spent by the login.
+    assert client.get(link).status_code == 400
 
 
-def test_duplicate_email_is_refused_whatever_the_case(client, db):
+def test_an_existing_e_mail_gets_the_same_answer_and_a_mail_to_its_owner(client, db):
     User.objects.create_user("deja@example.fr", "Tomate-2026")
-    html = register(client, email="DEJA@example.fr").content.decode()
-    assert "Un compte existe déjà avec cette adresse e-mail." in html
+    new = register(client, email="inconnu@example.fr").content.decode()
+    known = register(client, email="DEJA@example.fr").content.decode()
+    assert known.replace("deja@example.fr", "X") == new.replace("inconnu@example.fr", "X")
+    assert "existe déjà" not in known
     assert User.objects.filter(email__iexact="deja@example.fr").count() == 1
+    notice = mail.outbox[-1]
+    assert notice.to == ["deja@example.fr"]
+    assert "Vous avez déjà un compte" in notice.body
+    assert "/compte/activer/" not in notice.body
+
+
+def test_a_forged_activation_link_is_refused(client, db):
+    register(client)
+    link = activation_link(mail.outbox[-1])
+    response = client.get(link[:-3] + "abc/")
+    assert response.status_code == 400
+    assert not User.objects.get(email="nouveau@example.fr").is_active
 
 
 @pytest.mark.parametrize(

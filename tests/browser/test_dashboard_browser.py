@@ -26,8 +26,8 @@ def test_manager_dashboard_charts_period_and_export(page, live_server, demo_data
     expect(page.get_by_text("Ventes — 30 derniers jours")).to_be_visible()
 
     page.select_option("select[name=period]", "custom")
-    page.fill("input[name=start]", "2026-03-10")
-    page.fill("input[name=end]", "2026-03-01")
+    page.fill("input[name=start]", "10/03/2026")
+    page.fill("input[name=end]", "01/03/2026")
     page.locator("#dashboard-filters button[type=submit]").click()
     expect(page.get_by_role("alert")).to_contain_text("La date de début doit précéder la date de fin.")
 

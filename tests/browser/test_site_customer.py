@@ -5,10 +5,12 @@ Registers, logs out, fails to log in three times and sees the lock message, wait
 logs in, picks a shop, sees a pizza marked unavailable in the short-of-mozzarella shop, fills a
 cart, enters an address 30 km away and is refused, then a served address is accepted.
 """
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +36,10 @@ def test_customer_registers_is_locked_out_then_orders_within_the_zone(phone_page
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_role("status")).to_contain_text("Votre compte est créé et vous êtes connecté")
+    expect(page.get_by_role("heading", name="Vérifiez votre boîte mail")).to_be_visible()
+    link = re.search(r"https?://[^/]+(/compte/activer/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(f"{live_server.url}{link}")
+    expect(page.get_by_role("status")).to_contain_text("Votre compte est activé et vous êtes connecté")
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()

@@ -109,8 +109,9 @@ def test_csv_export_has_the_page_figures(known, people, client_for):
     assert response["Content-Disposition"] == 'attachment; filename="ocpizza-ventes-par-pizzeria-20250310-20250312.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["pizzeria", "CA TTC (€)", "commandes", "panier moyen (€)"]
-    assert rows[1][:4] == ["OC Pizza Bastille", "50.40", "3", "16.80"]
-    assert rows[3][:3] == ["Total du groupe", "83.40", "4"]
+    # Decimal commas, which a French Excel reads as numbers (issue 19).
+    assert rows[1][:4] == ["OC Pizza Bastille", "50,40", "3", "16,80"]
+    assert rows[3][:3] == ["Total du groupe", "83,40", "4"]
     assert "Boulogne" not in response.content.decode("utf-8-sig")
 
 
@@ -170,3 +171,22 @@ def test_a_total_that_disagrees_with_its_lines_is_reported(known, people, client
     daily_figures.rebuild()  # a write behind the services' back, then the figures rebuilt from the rows
     html = page(client_for(people["head_office"]))
     assert "diffère de celle des totaux" in html and "108,40 €" in html and "105,40 €" in html
+
+
+def test_the_selector_shows_the_period_the_page_shows(known, people, client_for):
+    """Issue 19: opened without ?period=, the page shows 7 days and so does the selector."""
+    html = client_for(people["head_office"]).get("/admin/").content.decode()
+    select = html[html.index('name="period"'):]
+    select = select[: select.index("</select>")]
+    first = select[select.index("<option"):].split("</option>")[0]
+    assert "7 derniers jours" in first
+    assert "selected" not in select or 'value="7d" selected' in select
+
+
+def test_custom_dates_are_typed_the_french_way(known, people, client_for):
+    html = client_for(people["head_office"]).get(
+        "/admin/", {"period": "custom", "start": "10/03/2025", "end": "12/03/2025"}
+    ).content.decode()
+    assert "du 10/03/2025 au 12/03/2025" in html
+    assert 'type="date"' not in html
+    assert 'value="10/03/2025"' in html and "jj/mm/aaaa" in html

@@ -325,3 +325,25 @@ def test_sidebar_offers_each_queue_to_the_right_people(people, client_for):
     assert f'href="{kitchen}"' in pages["pizzaiolo"] and f'href="{drivers}"' not in pages["pizzaiolo"]
     assert f'href="{drivers}"' in pages["driver"] and f'href="{kitchen}"' not in pages["driver"]
     assert f'href="{kitchen}"' in pages["manager"] and f'href="{drivers}"' in pages["manager"]
+
+
+@pytest.mark.django_db
+def test_phone_delivery_instructions_and_note_reach_the_driver(shops, people, client_for):
+    """Issue 19: the phone form has a delivery-instructions field; both it and the note show on
+    the driver's card."""
+    c = client_for(people["manager"])
+    url = reverse("admin:order_order_phone_order")
+    marinara = Product.objects.get(slug="marinara")
+    response = c.post(url, {
+        "pizzeria": shops["bastille"].pk, "channel": "phone", "fulfilment": "delivery",
+        "contact_name": "Léa Martin", "contact_phone": "0611223399",
+        "line": "10 rue de Lappe", "postcode": "75011", "city": "Paris",
+        "instructions": "Code 1234, 3e étage", "note": "Sonner deux fois",
+        "product_0": marinara.pk, "quantity_0": 1,
+    })
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    order = Order.objects.get(customer_name="Léa Martin")
+    assert order.delivery_instructions == "Code 1234, 3e étage"
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.READY)
+    html = c.get(reverse("admin:order_drivers") + "?shop=bastille").content.decode()
+    assert "Code 1234, 3e étage" in html and "Sonner deux fois" in html

@@ -129,7 +129,8 @@ def test_user_autocomplete_of_the_membership_form_offers_only_manageable_staff(s
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("is_staff", [True, False])
-def test_head_office_creates_an_account_with_its_role_only_for_staff(staff, shops, client_for, is_staff):
+def test_head_office_creates_an_account_with_its_role_which_makes_it_staff(staff, shops, client_for, is_staff):
+    """Issue 19: giving a role on the add page ticks "Statut équipe" (unticked, the hire could not log in)."""
     client = client_for(staff["head_office"])
     url = reverse("admin:account_user_add")
     page = client.get(url)
@@ -139,9 +140,7 @@ def test_head_office_creates_an_account_with_its_role_only_for_staff(staff, shop
     data.update({f"{inline.prefix}-TOTAL_FORMS": 1, f"{inline.prefix}-0-pizzeria": shops["bastille"].pk,
                  f"{inline.prefix}-0-role": "pizzaiolo"})
     response = client.post(url, data)
-    if is_staff:
-        assert response.status_code == 302
-        assert User.objects.get(email="recrue@ocpizza.fr").memberships.get().role == "pizzaiolo"
-    else:
-        assert response.status_code == 200
-        assert not User.objects.filter(email="recrue@ocpizza.fr").exists()
+    assert response.status_code == 302
+    hire = User.objects.get(email="recrue@ocpizza.fr")
+    assert hire.memberships.get().role == "pizzaiolo"
+    assert hire.is_staff

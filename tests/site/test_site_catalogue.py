@@ -34,7 +34,8 @@ def test_short_of_mozzarella_shop_marks_pizzas_sold_out_without_add_button(clien
 
 def test_opening_soon_shop_shows_menu_without_add_buttons(client, shops):
     html = client.get(reverse("home:catalogue", args=["levallois"])).content.decode()
-    assert "ne prend pas encore de commandes" in html
+    assert "les commandes seront possibles dès" in html  # issue 19: says it opens, not "Épuisée"
+    assert "Épuisée" not in html
     assert 'action="/panier/ajouter/"' not in html
 
 

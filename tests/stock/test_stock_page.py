@@ -86,6 +86,9 @@ def test_nonsense_corrections_are_refused_clearly(shops, people, client_for, dat
     response = client_for(people["manager"]).post(reverse(URL) + "?shop=bastille", {"ingredient": mozza.pk, **data})
     assert response.status_code == 200
     assert message in response.content.decode()
+    # Said at the top of the page too, with a link to the form (issue 19).
+    top = response.content.decode().split('id="correction-errors"')[1].split("</div>")[0]
+    assert message in top and 'href="#correction"' in top
     stock.refresh_from_db()
     assert stock.quantity == before
 

@@ -52,7 +52,9 @@ def checkout(request):
     now = timezone.now()
     offer = time_offer(pizzeria=pizzeria, fulfilment=Order.Fulfilment.DELIVERY, now=now)
     pickup_offer = time_offer(pizzeria=pizzeria, fulfilment=Order.Fulfilment.PICKUP, now=now)
-    form = CheckoutForm(request.POST or None, user=request.user, offer=offer, initial={"number": number})
+    form = CheckoutForm(request.POST or None, user=request.user, offer=offer, initial={"number": number},
+        checked_address=cart.delivery_address,
+    )
     if request.method == "POST" and request.POST.get("number") != number:
         messages.error(request, _("Ce formulaire n'était plus valable : vérifiez votre commande et validez à nouveau."))
     elif request.method == "POST" and form.is_valid():

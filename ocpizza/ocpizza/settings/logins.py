@@ -16,10 +16,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "account.validators.DigitOrSymbolValidator"},
+    # issue 19: "juliemartin1" (first + last name + 1) and eight spaces passed the ones above.
+    {"NAME": "account.validators.FullNameSimilarityValidator"},
+    {"NAME": "account.validators.NotOnlySpacesValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # F-AUTH-4: one hour
 LOGIN_URL = "account:login"
-LOGIN_REDIRECT_URL = "home:index"
+# Each role lands on its own screen (issue 19): account:landing redirects by role.
+LOGIN_REDIRECT_URL = "account:landing"
 LOGOUT_REDIRECT_URL = "home:index"
 
 # F-AUTH-3: three failed attempts lock the account for five minutes, whatever the address.
@@ -37,6 +41,9 @@ AXES_USERNAME_CALLABLE = "account.lockout.axes_username"
 # A success clears that account's failures only (account/lockout.py: reset_account_on_login);
 # axes' own reset would also clear the address counter.
 AXES_RESET_ON_SUCCESS = False
+# issue 19: a try during the lock (even with the right password) does not restart the cool-off,
+# or anyone could keep a customer locked out by trying every few minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The French lock page, saying whether the account or the address is locked.
 AXES_LOCKOUT_CALLABLE = "account.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -16,3 +16,6 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OC Pizza <commandes@ocpizza.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for links in e-mails sent outside a request (status e-mails link to
+# "Mes commandes", issue 19).
+SITE_URL = env.str("SITE_URL", default="https://www.ocpizza.fr" if IS_PRODUCTION else "http://127.0.0.1:8000").rstrip("/")

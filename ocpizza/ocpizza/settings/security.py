@@ -17,6 +17,8 @@ else:
 _added_hosts = env.list("ADDS_ALLOWED_HOSTS", default=[])
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + _added_hosts
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in _added_hosts]
+# A form sent from a stale tab: a French page with a way back, not Django's raw 403 (issue 19).
+CSRF_FAILURE_VIEW = "ocpizza.errors.csrf_failure"
 
 # --- Security -------------------------------------------------------------------------
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000)

@@ -16,6 +16,7 @@ from order.services import place_order
 from pizzeria.delivery import place_address
 from pizzeria.models import Pizzeria
 from product.models import Product
+from product.selectors import menu_order
 
 # The service's names for the form's fields, when they differ.
 SERVICE_FIELDS = {
@@ -36,7 +37,7 @@ class PhoneOrderMixin:
         shops = selectors.queue_pizzerias(request.user, selectors.KITCHEN_ROLES).exclude(
             status=Pizzeria.Status.OPENING_SOON
         )
-        products = Product.objects.filter(is_active=True).order_by("category", "name")
+        products = Product.objects.filter(is_active=True).order_by(*menu_order())
         form = StaffOrderForm(request.POST or None, pizzerias=shops, products=products)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -44,7 +45,9 @@ class PhoneOrderMixin:
             try:
                 if data["fulfilment"] == Order.Fulfilment.DELIVERY:
                     # Placed and checked against the shop's zone; never saved in a customer's book.
-                    address = place_address(pizzeria=data["pizzeria"], **self._staff_address(data)).for_order()
+                    address = place_address(pizzeria=data["pizzeria"], **self._staff_address(data)).for_order(
+                        instructions=data["instructions"],
+                    )
                 order = place_order(
                     pizzeria=data["pizzeria"],
                     customer=data["customer"],

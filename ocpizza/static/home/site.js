@@ -14,7 +14,10 @@
         window.location.assign(url.toString());
       },
       function () {
+        // Refused or unavailable: say so (issue 19), and offer the postcode instead.
         button.disabled = false;
+        var error = document.getElementById("locate-error");
+        if (error) error.hidden = false;
         var input = document.getElementById("id_cp");
         if (input) input.focus();
       },
