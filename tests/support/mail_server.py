@@ -7,6 +7,7 @@
 """
 import asyncio
 import email
+import email.policy
 import threading
 import time
 
@@ -27,11 +28,11 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content)
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        body = message.get_body(("plain",))
         with self.server._lock:
             self.server.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["Subject"] or ""),
-                                         "body": message.get_payload(decode=True).decode("utf-8", "replace")
-                                         if not message.is_multipart() else ""})
+                                         "body": body.get_content() if body is not None else ""})
         return "250 Message accepted"
 
 
