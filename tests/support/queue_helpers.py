@@ -52,6 +52,7 @@ def queue_env(base: dict, *, smtp_port: int, **extra) -> dict:
         JOBS_SWEEP_SECONDS="1",
         JOBS_RESEND_AFTER="3",
         CELERY_VISIBILITY_TIMEOUT="6",
+        CELERY_RESTORE_INTERVAL="1",
         PYTHONDONTWRITEBYTECODE="1",
         # This checkout's apps first (the shared virtualenv's .pth may name another checkout).
         PYTHONPATH=str(REPO_DIR / "ocpizza"),

@@ -53,6 +53,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # long. Above the longest retry delay (JOBS_RETRY_BACKOFF_MAX), or retries waiting in a
         # worker would be delivered twice (harmless: the claim skips them, but wasteful).
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # How often a worker looks for such messages (every N seconds, one Redis scan each).
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+        "unacked_restore_throttle": 1,
         # Several sites (or test runs) may share one Redis: keys are prefixed.
         "global_keyprefix": env.str("CELERY_KEY_PREFIX", default="ocpizza:"),
     }
