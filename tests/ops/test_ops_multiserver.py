@@ -37,7 +37,7 @@ pytestmark = [
 
 PASSWORD = "Coup-de-feu-2026"
 CUSTOMERS = 10
-BURST_SECONDS = 24
+BURST_SECONDS = 20
 SHOPS = ("bastille", "republique", "nation")
 
 
@@ -179,10 +179,16 @@ def test_lunch_rush_with_an_app_server_killed_and_the_mail_server_down(cluster):
     env, smtp, processes = cluster["env"], cluster["smtp"], cluster["processes"]
     log, confirmed, posted = [], [], []
     lock = threading.Lock()
-    visitors = [Visitor(https_port=cluster["https"], log=log) for _ in range(CUSTOMERS)]
-    for index, visitor in enumerate(visitors):
-        assert visitor.login(f"rush{index}@example.fr", PASSWORD)
-    log.clear()
+    visitors = [Visitor(https_port=cluster["https"]) for _ in range(CUSTOMERS)]
+    logins = [threading.Thread(target=visitor.login, args=(f"rush{index}@example.fr", PASSWORD))
+              for index, visitor in enumerate(visitors)]
+    for thread in logins:
+        thread.start()
+    for thread in logins:
+        thread.join()
+    assert all(visitor.cookies.get("sessionid") for visitor in visitors), "every customer logged in"
+    for visitor in visitors:
+        visitor.log.clear()
     stop_at = time.monotonic() + BURST_SECONDS
 
     def customer(index):
@@ -216,21 +222,23 @@ def test_lunch_rush_with_an_app_server_killed_and_the_mail_server_down(cluster):
     for thread in threads:
         thread.join(timeout=BURST_SECONDS + 120)
     burst = time.monotonic() - started
+    log.extend(hit for visitor in visitors for hit in visitor.log)
     stop_file.touch()
     kitchen_output = kitchen.communicate(timeout=120)[0]
     assert kitchen.returncode == 0 and "staff:" not in kitchen_output, kitchen_output
     mails_while_down = len(smtp.messages)
     smtp.start()  # the mail server is back
 
-    # Nothing lost but what was in flight on A: only POSTs Nginx had handed to A (its workers, or
-    # a kept-alive connection to them) between the kill and the moment Nginx saw A gone, each
-    # answered 502 by Nginx naming A. GETs are retried on B; nothing fails once A is back.
+    # Nothing lost but what was in flight on A: POSTs Nginx had handed to A (to a worker, or
+    # waiting in A's accept queue or on a kept-alive connection) when A died, each answered 502
+    # by Nginx naming A. GETs in the same situation are retried on B (proxy_next_upstream), and
+    # once Nginx saw A gone it sent everything to B: no customer lost a second request.
     failed = [hit for hit in log if hit.status == 0 or hit.status >= 500]
     errors = (cluster["workdir"] / "log" / "ocpizza.error.log").read_text()
     for hit in failed:
         assert hit.method == "POST" and hit.status == 502 and kill_at <= hit.ended and hit.started <= restarted_at, hit
     assert errors.count(f'upstream: "http://127.0.0.1:{cluster["ports"]["a"]}') >= len(failed)
-    assert len(failed) <= CUSTOMERS // 2, failed
+    assert all(sum(hit in failed for hit in visitor.log) <= 1 for visitor in visitors), "one request at most per customer"
 
     # The queue drains once the mail server is back (healthz reports the backlog).
     def drained():
@@ -282,7 +290,7 @@ print(json.dumps({
     two = _rate(lambda: Visitor(https_port=cluster["https"]), "/pizzeria/bastille/")
     print(f"\nmultiserver: {len(log)} requests in {burst:.0f} s during the rush, {len(failed)} lost on A's kill "
           f"({[hit.path for hit in failed]}), "
-          f"{len(orders)} orders, {len(smtp.messages)} e-mails ({mails_while_down} before the mail server went down); "
+          f"{len(orders)} orders, {len(smtp.messages)} e-mails ({mails_while_down} before the mail server went down, the rest after it came back); "
           f"catalogue {one:.1f} req/s on one app server, {two:.1f} req/s on two behind Nginx")
 
 

@@ -50,6 +50,7 @@ def queue_env(base: dict, *, smtp_port: int, **extra) -> dict:
         JOBS_RETRY_BACKOFF_MAX="2",
         JOBS_LEASE_SECONDS="4",
         JOBS_SWEEP_SECONDS="1",
+        JOBS_MAX_ATTEMPTS="1000",  # the mail server may stay down longer than 12 short backoffs
         JOBS_RESEND_AFTER="3",
         CELERY_VISIBILITY_TIMEOUT="6",
         CELERY_RESTORE_INTERVAL="1",
