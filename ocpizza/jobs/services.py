@@ -49,13 +49,14 @@ def dispatch(job_id: int, task: str) -> bool:
     return True
 
 
-def claim(job_id: int) -> Job | None:
+def claim(job_id: int, *, lease_seconds: int | None = None) -> Job | None:
     """Take the job for this worker, or None when another delivery has it or did it already.
 
     A waiting job whose next attempt is due, or a running one whose lease ran out (its worker
-    died in the middle), is taken in one UPDATE: two workers never both win."""
+    died in the middle), is taken in one UPDATE: two workers never both win. The lease must
+    outlast the job's time limit (JOBS_LEASE_SECONDS, or the task's own)."""
     now = timezone.now()
-    lease = timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+    lease = timedelta(seconds=lease_seconds or settings.JOBS_LEASE_SECONDS)
     due = now + timedelta(seconds=1)  # Celery's countdown and our clock may differ by a tick
     taken = (
         Job.objects.filter(pk=job_id)

@@ -21,14 +21,17 @@ from jobs import services
 TRANSIENT = (OSError, smtplib.SMTPException)
 
 
-def job_task(*, retry_on=TRANSIENT, **celery_options):
+def job_task(*, retry_on=TRANSIENT, lease_seconds=None, **celery_options):
+    """`retry_on`: the exceptions worth another attempt (others fail the job at once).
+    `lease_seconds`: for a job longer than JOBS_LEASE_SECONDS, with a matching time_limit."""
+
     def decorate(func):
         name = f"{func.__module__}.{func.__name__}"
 
         @shared_task(name=name, bind=True, acks_late=True, reject_on_worker_lost=True, **celery_options)
         @functools.wraps(func)
         def task(self, job_id):
-            job = services.claim(job_id)
+            job = services.claim(job_id, lease_seconds=lease_seconds)
             if job is None:
                 return "skipped"  # done already, or another worker holds it
             try:

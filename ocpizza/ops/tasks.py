@@ -7,7 +7,9 @@ from jobs.tasks import job_task
 from ops.maintenance import run_weekly_maintenance
 
 
-@job_task(retry_on=())
+# OPTIMIZE TABLE on big tables takes minutes: an hour allowed, and a lease as long, so that the
+# sweeper never hands a running maintenance to a second worker.
+@job_task(retry_on=(), lease_seconds=3700, time_limit=3600, soft_time_limit=3500)
 def run_maintenance():
     run_weekly_maintenance()
 
