@@ -7,6 +7,8 @@ MANAGE := $(PY) ocpizza/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STRIPE_PORT ?= 8420
+# pytest-xdist workers: one per core (each has its own test database, localstripe and live server).
+TEST_WORKERS ?= auto
 
 .PHONY: demo test venv install install-dev browser-deps migrate populate run bench clean
 
@@ -58,7 +60,7 @@ demo: populate
 # The import contracts first (.importlinter, docs/architecture.md): screens -> domain, never back.
 test: install browser-deps
 	PYTHONPATH=ocpizza $(VENV)/bin/lint-imports
-	APP_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	APP_ENV=test $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run_all.py

@@ -44,6 +44,8 @@ ROLE_PERMISSIONS = {
     Role.MANAGER: {
         "account.user": _VIEW,
         "pizzeria.pizzeria": ("view", "change"),
+        "pizzeria.openinghours": _ALL,
+        "pizzeria.specialday": _ALL,
         "pizzeria.staffmembership": _ALL,
         "pizzeria.stock": _EDIT,
         "pizzeria.stockmovement": ("view", "add"),

@@ -1,14 +1,19 @@
 """Forms of the public site: the cart's delivery address (F-ORD-3) and checkout (F-ORD-5, F-ORD-3):
-fulfilment, address, payment method.
+fulfilment, address, payment method, and when (as soon as possible or a slot, issue 17).
 
 Prices and totals are not fields: they come from the cart, recomputed on the server."""
+from datetime import datetime
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from order.models import Order
 
 NEW_ADDRESS = "new"
+ASAP = "asap"
 
 
 class CheckoutForm(forms.Form):
@@ -37,10 +42,25 @@ class CheckoutForm(forms.Form):
         initial=Order.PaymentMethod.CARD_ONLINE,
     )
     note = forms.CharField(label=_("Remarque pour la pizzeria"), max_length=255, required=False)
+    when = forms.ChoiceField(
+        label=_("Quand ?"), required=False,
+        error_messages={"invalid_choice": _("Ce créneau n'est plus proposé : choisissez-en un autre.")},
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # The times the shop offers now (order.booking.Offer): "as soon as possible" while it
+        # takes orders, then every slot; the value of a slot is its start in ISO format (UTC).
+        choices = []
+        if offer is not None:
+            if offer.asap:
+                choices.append((ASAP, gettext("Dès que possible")))
+            for start in offer.slots:
+                local = timezone.localtime(start)
+                choices.append((start.isoformat(), date_format(local, "l j F, H:i")))
+        self.fields["when"].choices = choices
+        self.fields["when"].initial = choices[0][0] if choices else ""
         self.addresses = {str(a.pk): a for a in user.addresses.all()}
         choices = [(pk, str(a)) for pk, a in self.addresses.items()]
         self.fields["saved_address"].choices = [*choices, (NEW_ADDRESS, _("Une autre adresse"))]
@@ -48,6 +68,14 @@ class CheckoutForm(forms.Form):
         self.fields["saved_address"].initial = default or NEW_ADDRESS
         if getattr(user, "phone", ""):
             self.fields["phone"].initial = user.phone
+
+    def clean_when(self):
+        """None for "as soon as possible", else the slot's start (an aware datetime)."""
+        choices = [value for value, _label in self.fields["when"].choices]
+        if not choices:
+            raise forms.ValidationError(gettext("Cette pizzeria ne propose aucun créneau dans les prochains jours."))
+        value = self.cleaned_data.get("when") or choices[0]
+        return None if value == ASAP else datetime.fromisoformat(value)
 
     def address_fields(self):
         """(line, postcode, city) of the chosen saved address or of the one typed; checked, for a

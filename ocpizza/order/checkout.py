@@ -50,7 +50,7 @@ class DuplicateCheckout(Exception):
 
 
 def place_web_order(
-    *, number, customer, pizzeria, lines, fulfilment, payment_method, address=None, note="", contact=None
+    *, number, customer, pizzeria, lines, fulfilment, payment_method, address=None, note="", contact=None, slot=None
 ):
     """place_order for the site, saved under the server-issued `number` (see module docstring).
 
@@ -73,6 +73,7 @@ def place_web_order(
                 by=customer,
                 note=note,
                 contact=contact,
+                slot=slot,
             )
             # The unique index on `number` is what refuses the second of two simultaneous submits.
             Order.objects.filter(pk=order.pk).update(number=number)

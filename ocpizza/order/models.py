@@ -142,6 +142,21 @@ class Order(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     refused_at = models.DateTimeField(_("refusée le"), null=True, blank=True)
 
+    # Issue 17: when the order is for, and what the kitchen did with it (order.promise, order.kitchen).
+    scheduled_for = models.DateTimeField(_("créneau choisi"), null=True, blank=True, help_text=_("Vide : dès que possible."))
+    ready_by = models.DateTimeField(_("à préparer pour"), null=True, blank=True)
+    promised_at = models.DateTimeField(_("heure promise"), null=True, blank=True)
+    slot = models.ForeignKey(
+        "pizzeria.ServiceSlot", on_delete=models.PROTECT, null=True, blank=True, related_name="orders_held",
+        verbose_name=_("créneau tenu"),
+    )
+    acknowledged_at = models.DateTimeField(_("vue en cuisine le"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("vue par"),
+    )
+    printed_at = models.DateTimeField(_("ticket imprimé le"), null=True, blank=True)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -151,6 +166,7 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["pizzeria", "status", "created_at"], name="order_shop_status_created"),
             models.Index(fields=["pizzeria", "created_at"], name="order_shop_created"),
+            models.Index(fields=["pizzeria", "status", "ready_by"], name="order_shop_status_ready_by"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
@@ -209,6 +225,31 @@ class OrderLine(TimeStampedModel):
     @property
     def line_total(self):
         return self.unit_price * self.quantity
+
+
+class OrderPrint(models.Model):
+    """One kitchen ticket or bag label printed (order.kitchen): append-only."""
+
+    class Kind(models.TextChoices):
+        TICKET = "ticket", _("Ticket cuisine")
+        LABEL = "label", _("Étiquette du sac")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="prints", verbose_name=_("commande"))
+    kind = models.CharField(_("document"), max_length=10, choices=Kind.choices)
+    automatic = models.BooleanField(_("automatique"), default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("par"),
+    )
+    printed_at = models.DateTimeField(_("imprimé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impression")
+        verbose_name_plural = _("impressions")
+        ordering = ["-printed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.order} {self.printed_at:%d/%m %H:%M}"
 
 
 class Payment(TimeStampedModel):

@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jobs.services import enqueue
@@ -62,6 +64,12 @@ def status_changed(order):
 
 def _body(order, status):
     lines = [_(_STATUS_SENTENCES[status]) % {"number": order.number, "pizzeria": order.pizzeria.name}]
+    if order.promised_at and status in ("to_prepare", "in_preparation"):
+        promised = date_format(timezone.localtime(order.promised_at), "l j F, H:i")
+        if order.fulfilment == "delivery":
+            lines.append(_("Livraison prévue : %(when)s.") % {"when": promised})
+        else:
+            lines.append(_("Prête à emporter : %(when)s.") % {"when": promised})
     if status == "ready" and order.fulfilment == "pickup":
         lines.append(_("Vous pouvez venir la chercher : %(address)s.") % {"address": order.pizzeria.address_line})
     if status == "refused" and order.refusal_reason:

@@ -3,6 +3,7 @@
 Lines are merged and checked (quantity limit of order.rules, products on the menu and
 makeable in that pizzeria, all reported at once), prices come from the products now, and the
 order starts where its payment method sends it (card: waits for Stripe; on delivery: kitchen).
+The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's.
 """
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from account.roles import has_role
-from order import notifications, rules
+from order import booking, notifications, rules
 from order.models import Order, OrderLine
 from order.money import check_order_total
 from pizzeria.models import Pizzeria
@@ -109,12 +110,17 @@ def place_order(
     by=None,
     contact: dict | None = None,
     note: str = "",
+    slot=None,
 ) -> Order:
     """Create an order for the site, a phone or counter order, an import or a test alike.
 
     Prices come from the products now (selling_price), never from the caller. A card order
     waits for Stripe (AWAITING_CONFIRMATION, then confirm_order); a pay-on-delivery order goes
     straight to the kitchen (TO_PREPARE).
+
+    `slot` is the start of the quarter-hour the customer chose (None: as soon as possible):
+    order.booking checks the shop's hours and pause, holds the slot's capacity under its row
+    lock and sets the promised time, in this transaction.
     """
     if pizzeria.status != Pizzeria.Status.OPEN:
         raise ValidationError(_("La pizzeria %(name)s ne prend pas de commandes en ce moment.") % {"name": pizzeria})
@@ -153,6 +159,11 @@ def place_order(
         _apply_address(order, address)
 
     now = timezone.now()
+    held = booking.book(pizzeria=pizzeria, fulfilment=fulfilment, slot=slot, now=now)
+    order.slot = held.slot
+    order.scheduled_for = held.scheduled_for
+    order.ready_by = held.ready_by
+    order.promised_at = held.promised_at
     if payment_method == Order.PaymentMethod.CARD_ONLINE:
         order.status = Order.Status.AWAITING_CONFIRMATION
         order.payment_status = Order.PaymentStatus.AWAITING_PAYMENT

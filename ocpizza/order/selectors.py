@@ -43,7 +43,8 @@ def _with_lines(queryset, *, recipes):
 
 
 def kitchen_queue(*, pizzeria):
-    """Orders the kitchen works on, oldest first: to prepare, in preparation, and pickups waiting.
+    """Orders the kitchen works on, by the time they must be ready (issue 17; orders without
+    one, placed before, come last, oldest first): to prepare, in preparation, and pickups waiting.
 
     Delivery orders leave the kitchen queue once ready (they are the drivers' then).
     """
@@ -51,7 +52,9 @@ def kitchen_queue(*, pizzeria):
         status=Order.Status.READY, fulfilment=Order.Fulfilment.DELIVERY
     )
     # Payments prefetched: the buttons' payment check (order.workflow) reads them, not a query each.
-    return list(_with_lines(orders, recipes=True).prefetch_related("payments").order_by("created_at", "pk"))
+    return list(_with_lines(orders, recipes=True).prefetch_related("payments").order_by(
+        F("ready_by").asc(nulls_last=True), "created_at", "pk"
+    ))
 
 
 def driver_queue(*, pizzeria, user):
@@ -74,9 +77,21 @@ def driver_queue(*, pizzeria, user):
     )
 
 
-def queue_signature(orders):
-    """A short value that changes whenever the queue's content changes (polling compares it)."""
-    return "|".join(f"{o.pk}:{o.status}:{o.payment_status}:{o.updated_at.timestamp()}" for o in orders)
+def queue_signature(orders, extra=""):
+    """A short value that changes whenever the queue's content changes (polling compares it);
+    `extra` adds what changes with the clock alone (late orders, issue 17)."""
+    return "|".join(f"{o.pk}:{o.status}:{o.payment_status}:{o.updated_at.timestamp()}" for o in orders) + extra
+
+
+def unacknowledged(*, pizzerias, before=None):
+    """Orders to prepare that nobody in the kitchen has acknowledged yet (they ring), oldest
+    first; with `before`, only those that reached the kitchen before then (escalated)."""
+    orders = Order.objects.filter(
+        pizzeria__in=pizzerias, status=Order.Status.TO_PREPARE, acknowledged_at__isnull=True
+    )
+    if before is not None:
+        orders = orders.filter(confirmed_at__lte=before)
+    return list(orders.select_related("pizzeria").order_by("confirmed_at", "pk"))
 
 
 # --- phone orders: who is calling (issue 13 M5) ----------------------------------------------

@@ -29,6 +29,7 @@ from order.settlement import cancel_open_intents
 from order.status_changes import confirm_order, finish, lock_order, move, user_or_none
 from order.workflow import TransitionNotAllowed, find_transition
 from pizzeria.services import InsufficientStock, return_stock, take_stock
+from pizzeria.slots import release_slot
 
 __all__ = [
     "InsufficientStock",
@@ -70,6 +71,12 @@ def accept_order(order: Order, *, by) -> Order:
     return finish(locked, order, ["pizzaiolo", "accepted_at"])
 
 
+def _give_slot_back(order):
+    """A refused or cancelled order frees its place in its slot (pizzeria.slots); the caller saves."""
+    release_slot(slot_id=order.slot_id)
+    order.slot = None
+
+
 def _reason(reason, message, *, required=True):
     reason = (reason or "").strip()
     if required and not reason:
@@ -90,8 +97,9 @@ def refuse_order(order: Order, *, by, reason: str) -> Order:
     locked.refusal_reason = reason
     locked.refused_at = timezone.now()
     locked.pizzaiolo = user_or_none(by)
+    _give_slot_back(locked)
     refunded = _refund_online_payment(locked, by=by, reason=_("Commande refusée"))
-    return finish(locked, order, ["refusal_reason", "refused_at", "pizzaiolo", *refunded])
+    return finish(locked, order, ["refusal_reason", "refused_at", "pizzaiolo", "slot", *refunded])
 
 
 @transaction.atomic
@@ -271,8 +279,9 @@ def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -
         return_stock(order=locked, by=user_or_none(by), note=note, when=locked.cancelled_at)
     # The customer's own cancellation (order.checkout) refunds before calling here; then
     # nothing is left to refund and this does nothing.
+    _give_slot_back(locked)
     refunded = _refund_online_payment(locked, by=by, reason=reason or _("Commande annulée"))
-    return finish(locked, order, ["cancelled_at", "cancellation_reason", *refunded])
+    return finish(locked, order, ["cancelled_at", "cancellation_reason", "slot", *refunded])
 
 
 def run_transition(order: Order, action: str, *, by, **details) -> Order:

@@ -7,7 +7,7 @@ from account.roles import is_head_office, pizzerias_of
 from ocpizza.admin_base import BusinessAdmin
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
 from pizzeria.admin_mixins import ReadOnlyAdminMixin, ShopInlineMixin, ShopScopedAdminMixin
-from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
+from pizzeria.models import OpeningHours, Pizzeria, SpecialDay, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin
 from product.import_admin import SpreadsheetAdminMixin
@@ -28,6 +28,25 @@ class StockInline(ShopInlineMixin, TabularInline):
         return super().get_queryset(request).select_related("ingredient__unit")
 
 
+class OpeningHoursInline(ShopInlineMixin, TabularInline):
+    """The shop's weekly services (issue 17, pizzeria.hours): the manager edits them here."""
+
+    model = OpeningHours
+    extra = 0
+    fields = ["weekday", "opens", "closes"]
+
+
+class SpecialDayInline(ShopInlineMixin, TabularInline):
+    """Holidays and exceptional openings by date (pizzeria.hours)."""
+
+    model = SpecialDay
+    extra = 0
+    fields = ["date", "closed", "opens", "closes", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-date", "opens")
+
+
 class StaffMembershipInline(ActorFormMixin, ShopInlineMixin, TabularInline):
     """The staff of the pizzeria whose page it is: managed by whoever is manager of THAT pizzeria."""
 
@@ -46,9 +65,10 @@ class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
     list_filter = ["status", "city"]
     search_fields = ["name", "city", "postcode", "address_line"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StaffMembershipInline, StockInline]
+    inlines = [OpeningHoursInline, SpecialDayInline, StaffMembershipInline, StockInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "phone"]}),
+        (_("Service"), {"fields": ["slot_capacity", "paused_until"]}),
         (_("Adresse"), {"fields": ["address_line", "postcode", "city", "latitude", "longitude"]}),
         (_("Zone de livraison"), {"fields": ["delivery_radius_km", "served_postcodes"]}),
     ]

@@ -13,10 +13,6 @@ The zone: a pizzeria serves an address when the great-circle distance from the s
 at most `delivery_radius_km` and, when the shop lists served postcodes, the address's postcode
 is one of them (an empty list means the whole radius is served).
 
-A pizzeria serves an address when the great-circle distance from the shop to the address is
-at most `delivery_radius_km` and, when the shop lists served postcodes, the address's postcode
-is one of them (an empty list means the whole radius is served).
-
 `place_address` (and `check_delivery_address`, its coordinates only) raises
 django.core.exceptions.ValidationError with a French message when the postcode is
 malformed or unknown, the geocoding service is down, or the address is outside the zone.

@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +34,12 @@ class Pizzeria(TimeStampedModel):
         help_text=_("Séparés par des virgules. Vide : tout le rayon de livraison est desservi."),
     )
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Issue 17 (pizzeria.hours, pizzeria.slots): the manager's pause ends by itself at this time.
+    paused_until = models.DateTimeField(_("commandes en pause jusqu'à"), null=True, blank=True)
+    slot_capacity = models.PositiveSmallIntegerField(
+        _("commandes par quart d'heure"), null=True, blank=True,
+        help_text=_("Nombre de commandes que la cuisine prend par créneau de 15 minutes. Vide : sans limite."),
+    )
 
     history = HistoricalRecords()
 
@@ -163,3 +170,95 @@ class StockMovement(models.Model):
     def __str__(self):
         sign = "+" if self.delta > 0 else ""
         return f"{self.stock} {sign}{self.delta} ({self.get_reason_display()})"
+
+
+class OpeningHours(models.Model):
+    """One weekly service of a shop: several a day, and one that closes after midnight
+    (closing time not after its opening time) ends the next day. See pizzeria.hours."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("lundi")
+        TUESDAY = 1, _("mardi")
+        WEDNESDAY = 2, _("mercredi")
+        THURSDAY = 3, _("jeudi")
+        FRIDAY = 4, _("vendredi")
+        SATURDAY = 5, _("samedi")
+        SUNDAY = 6, _("dimanche")
+
+    pizzeria = models.ForeignKey(
+        Pizzeria, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("pizzeria")
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens = models.TimeField(_("ouverture"))
+    closes = models.TimeField(_("fermeture"), help_text=_("Avant l'ouverture : le service finit le lendemain (ex. 18:00 – 02:00)."))
+
+    class Meta:
+        verbose_name = _("horaire d'ouverture")
+        verbose_name_plural = _("horaires d'ouverture")
+        ordering = ["pizzeria__name", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="openinghours_weekday_valid"),
+            models.CheckConstraint(condition=~Q(opens=F("closes")), name="openinghours_not_empty"),
+            models.UniqueConstraint(fields=["pizzeria", "weekday", "opens"], name="openinghours_unique_service"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M} – {self.closes:%H:%M}"
+
+
+class SpecialDay(models.Model):
+    """A date whose hours differ from the week's: closed all day (a holiday), or open at these
+    hours only (an exceptional opening). See pizzeria.hours."""
+
+    pizzeria = models.ForeignKey(
+        Pizzeria, on_delete=models.CASCADE, related_name="special_days", verbose_name=_("pizzeria")
+    )
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("fermé toute la journée"), default=False)
+    opens = models.TimeField(_("ouverture"), null=True, blank=True)
+    closes = models.TimeField(_("fermeture"), null=True, blank=True)
+    note = models.CharField(_("motif"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("jour particulier")
+        verbose_name_plural = _("jours particuliers")
+        ordering = ["pizzeria__name", "date", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed=True, opens__isnull=True, closes__isnull=True)
+                | (Q(closed=False, opens__isnull=False, closes__isnull=False) & ~Q(opens=F("closes"))),
+                name="specialday_closed_or_hours",
+            ),
+        ]
+
+    def __str__(self):
+        if self.closed:
+            return f"{self.date:%d/%m/%Y} : {_('fermé')}"
+        return f"{self.date:%d/%m/%Y} : {self.opens:%H:%M} – {self.closes:%H:%M}"
+
+    def clean(self):
+        if self.closed and (self.opens or self.closes):
+            raise ValidationError(_("Un jour fermé n'a pas d'horaires : videz l'ouverture et la fermeture."))
+        if not self.closed and (self.opens is None or self.closes is None):
+            raise ValidationError(_("Indiquez l'ouverture et la fermeture, ou cochez « fermé toute la journée »."))
+
+
+class ServiceSlot(models.Model):
+    """The orders held in one quarter-hour of a shop: the row locked to hold capacity
+    (pizzeria.slots), all or nothing, like stock rows. Order.slot points here."""
+
+    pizzeria = models.ForeignKey(Pizzeria, on_delete=models.CASCADE, related_name="slots", verbose_name=_("pizzeria"))
+    starts_at = models.DateTimeField(_("début"))
+    orders = models.PositiveIntegerField(_("commandes"), default=0)
+
+    class Meta:
+        verbose_name = _("créneau")
+        verbose_name_plural = _("créneaux")
+        ordering = ["pizzeria__name", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pizzeria", "starts_at"], name="serviceslot_unique_start"),
+            models.CheckConstraint(condition=Q(orders__gte=0), name="serviceslot_orders_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.pizzeria} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -174,6 +174,14 @@ URLS = {
         data=lambda w: {"kind": "kitchen"},
         changed=status_is("order_to_prepare", "in_preparation"),
     ),
+    # Issue 17: the manager's pause, the manager's alerts of orders ringing too long, the ticket.
+    "admin:order_kitchen_pause": Row(
+        "... ..a ... a ..", method="POST",
+        data=lambda w: {"shop": w["shop_1"].slug, "minutes": "15"},
+        changed=lambda w: type(w["shop_1"]).objects.get(pk=w["shop_1"].pk).paused_until is not None,
+    ),
+    "admin:order_kitchen_alerts": Row("... ..o ..o o o."),
+    "admin:order_ticket": Row("... .oo ... o o.", kwargs=lambda w: {"order_id": w["order_in_preparation"].pk}),
     "admin:order_order_phone_order": Row("... .oo .oo o oo"),
     # Workflow buttons of the order page (unfold detail actions: GET asks, POST does).
     "admin:order_order_detail_accept": Row(

@@ -3,12 +3,15 @@ Views stay thin: rules live in pizzeria.selectors and pizzeria.geocoding."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.utils import timezone
 
 from home.cards import cached_product_cards
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
 from ocpizza.business import message_of
+from order.booking import shop_notice
 from pizzeria.geocoding import get_geocoder
+from pizzeria.hours import with_hours_flag
 from pizzeria.models import Pizzeria
 from product.models import Product
 
@@ -46,13 +49,15 @@ def index(request):
 
 
 def catalogue(request, slug):
-    pizzeria = get_object_or_404(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED), slug=slug)
+    pizzeria = get_object_or_404(with_hours_flag(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED)), slug=slug)
     query = (request.GET.get("q") or "").strip()[:100]
     category = request.GET.get("categorie") or ""
     if category not in Product.Category.values:
         category = ""
     cart = Cart(request)
     can_order = pizzeria.status == Pizzeria.Status.OPEN
+    # Closed or paused now: the menu stays orderable for later slots, and says when it reopens.
+    hours_notice = shop_notice(pizzeria=pizzeria, now=timezone.now()) if can_order else ""
     count, cards = cached_product_cards(
         request, pizzeria=pizzeria, query=query, category=category, can_order=can_order,
         placeholder=static("home/pizza-placeholder.svg"), max_quantity=MAX_QUANTITY,
@@ -70,5 +75,6 @@ def catalogue(request, slug):
             "cart": cart,
             "cart_is_here": cart.pizzeria_id == pizzeria.pk,
             "can_order": can_order,
+            "hours_notice": hours_notice,
         },
     )

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home.cart import Cart
 from home.forms import CheckoutForm
 from order import payments
+from order.booking import offer as time_offer
 from order.checkout import DuplicateCheckout, place_web_order
 from order.models import Order, new_order_number
 from ocpizza.business import add_to_form, messages_of
@@ -45,7 +47,12 @@ def checkout(request):
     if not number:
         number = request.session[CHECKOUT_NUMBER_KEY] = new_order_number()
 
-    form = CheckoutForm(request.POST or None, user=request.user, initial={"number": number})
+    # Slots are listed for a delivery (the later of the two promises), so every one listed is
+    # also possible for a pickup; "as soon as possible" shows both promises.
+    now = timezone.now()
+    offer = time_offer(pizzeria=pizzeria, fulfilment=Order.Fulfilment.DELIVERY, now=now)
+    pickup_offer = time_offer(pizzeria=pizzeria, fulfilment=Order.Fulfilment.PICKUP, now=now)
+    form = CheckoutForm(request.POST or None, user=request.user, offer=offer, initial={"number": number})
     if request.method == "POST" and request.POST.get("number") != number:
         messages.error(request, _("Ce formulaire n'était plus valable : vérifiez votre commande et validez à nouveau."))
     elif request.method == "POST" and form.is_valid():
@@ -73,11 +80,15 @@ def checkout(request):
                     address=place.for_order(instructions=data["instructions"]) if place else None,
                     note=data["note"],
                     contact={"phone": data["phone"]} if data["phone"] else None,
+                    slot=data["when"],
                 )
             except DuplicateCheckout as duplicate:
                 return redirect(after_checkout_url(duplicate.order))
             except ValidationError as exc:
-                form.add_error(None, messages_of(exc))  # the order's rules: above the form, as one list
+                if hasattr(exc, "error_dict") and "slot" in exc.error_dict:
+                    form.add_error("when", exc.error_dict["slot"])  # the time chosen: on its field
+                else:
+                    form.add_error(None, messages_of(exc))  # the order's rules: above the form, as one list
             else:
                 if place and data.get("save_address") and form.typed_new_address():
                     keep_address(user=request.user, place=place)
@@ -88,5 +99,5 @@ def checkout(request):
     return render(
         request,
         "order/checkout.html",
-        {"form": form, "pizzeria": pizzeria, "lines": [(p, q, p.selling_price * q) for p, q in cart.lines()], "total": cart.total()},
+        {"form": form, "pizzeria": pizzeria, "offer": offer, "pickup_offer": pickup_offer, "lines": [(p, q, p.selling_price * q) for p, q in cart.lines()], "total": cart.total()},
     )

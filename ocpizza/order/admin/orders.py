@@ -89,6 +89,11 @@ class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScope
                 ]
             },
         ),
+        # Issue 17: the time the order is for (order.booking) and the kitchen's "Vu" and print.
+        (
+            _("Horaire et cuisine"),
+            {"fields": ["scheduled_for", "ready_by", "promised_at", "acknowledged_at", "acknowledged_by", "printed_at"]},
+        ),
     ]
     # Status, money and shop change only through the workflow: the form edits the contact
     # details of EDITABLE_FIELDS and nothing else; every other field shown is read-only.

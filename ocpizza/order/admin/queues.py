@@ -1,18 +1,33 @@
 """The kitchen and driver queues (F-OM-1, F-OM-4): cards with the buttons allowed now,
-polled by the page every few seconds."""
+polled by the page every few seconds.
+
+Issue 17: the kitchen queue is ordered by the time each order must be ready, shows orders due
+later apart, rings for orders nobody has acknowledged (order.kitchen), prints the ticket and
+bag label once on acceptance (a hidden frame opens the browser's print on the 80 mm page) and
+on demand; the manager pauses orders from it. Late and nearly late orders are coloured.
+"""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from account.roles import has_role, is_head_office, pizzerias_of
 from ocpizza.business import message_of
-from order import rules, selectors, workflow
-from order.models import Order
+from order import kitchen, promise, rules, selectors, workflow
+from order.models import Order, OrderPrint
 from order.services import WORKFLOW_ERRORS, record_failed_collection, run_transition
+from order.tickets import qr_svg
+from pizzeria.hours import PAUSE_MINUTES
+from pizzeria.models import Pizzeria
+from pizzeria.slots import pause_orders, resume_orders
+
+PRINT_KEY = "ocpizza_print"  # session: the order whose ticket the kitchen page prints next
 
 
 class QueuesMixin:
@@ -26,6 +41,11 @@ class QueuesMixin:
                  name="order_drivers_partial"),
             path("queue/<int:order_id>/<str:name>/", self.admin_site.admin_view(require_POST(self.queue_act)),
                  name="order_queue_act"),
+            path("kitchen/pause/", self.admin_site.admin_view(require_POST(self.pause_view)), name="order_kitchen_pause"),
+            path("kitchen/alerts/", self.admin_site.admin_view(self.alerts_view), name="order_kitchen_alerts"),
+            # Printed from a hidden frame of the kitchen page: framing by the same site only.
+            path("<int:order_id>/ticket/", self.admin_site.admin_view(xframe_options_sameorigin(self.ticket_view)),
+                 name="order_ticket"),
         ]
         return queues + super().get_urls()
 
@@ -45,22 +65,36 @@ class QueuesMixin:
             orders = selectors.kitchen_queue(pizzeria=shop)
         else:
             orders = selectors.driver_queue(pizzeria=shop, user=request.user)
+        now = timezone.now()
         cards = [
             {
                 "order": order,
                 "actions": [a for a in dict.fromkeys(workflow.allowed_actions(order, request.user)) if a not in ("confirm", "cancel")],
                 "needs_collection": rules.collects_at_door(order),
                 "failed_payment": order.payment_status == Order.PaymentStatus.FAILED,
+                # The kitchen is late once the order should be ready, the driver once it should be there.
+                "due": order.ready_by if kind == "kitchen" else order.promised_at,
+                "lateness": promise.lateness(order.ready_by if kind == "kitchen" else order.promised_at, now),
+                "ringing": kind == "kitchen" and order.status == Order.Status.TO_PREPARE and order.acknowledged_at is None,
+                "future": kind == "kitchen" and order.ready_by is not None and order.ready_by > now + promise.FUTURE_AFTER,
             }
             for order in orders
         ]
+        paused = shop.paused_until if shop.paused_until and shop.paused_until > now else None
         return {
             "kind": kind,
             "queue_title": title,
             "shops": shops,
             "shop": shop,
-            "cards": cards,
-            "signature": selectors.queue_signature(orders),
+            "cards": [card for card in cards if not card["future"]],
+            "future_cards": [card for card in cards if card["future"]],
+            "ringing": sum(1 for card in cards if card["ringing"]),
+            "paused_until": paused,
+            "can_pause": kind == "kitchen" and has_role(request.user, shop, rules.Role.MANAGER),
+            "pause_minutes": PAUSE_MINUTES,
+            "signature": selectors.queue_signature(
+                orders, "".join(f"{c['lateness']}{c['future']:d}" for c in cards) + str(paused)
+            ),
             "page_url": reverse(f"admin:{url_name}"),
             "partial_url": reverse(f"admin:{url_name}_partial") + f"?shop={shop.slug}",
             "collection_methods": Order.CollectionMethod.choices,
@@ -73,6 +107,12 @@ class QueuesMixin:
             **self._queue_context(request, kind),
             "opts": self.model._meta,
         }
+        # Printed once: the order to print leaves the session as the page that prints it is built.
+        to_print = request.session.pop(PRINT_KEY, None)
+        if to_print and kind == "kitchen":
+            context["print_url"] = reverse("admin:order_ticket", args=[to_print["order"]]) + "?print=1&kinds=" + ",".join(
+                to_print["kinds"]
+            )
         context["title"] = f"{context['queue_title']} — {context['shop']}"
         return TemplateResponse(request, "admin/order/queue.html", context)
 
@@ -93,6 +133,12 @@ class QueuesMixin:
                     _("Commande %(number)s : carte refusée, réessayez ou encaissez autrement.") % {"number": order.number},
                     messages.WARNING,
                 )
+            elif name == "acknowledge":
+                kitchen.acknowledge_order(order, by=request.user)
+            elif name == "reprint":
+                kinds = request.POST.getlist("kinds") or list(OrderPrint.Kind.values)
+                prints = kitchen.reprint(order, by=request.user, kinds=kinds)
+                request.session[PRINT_KEY] = {"order": order.pk, "kinds": [p.kind for p in prints]}
             elif name in workflow.ACTIONS:
                 run_transition(
                     order, name, by=request.user,
@@ -100,6 +146,8 @@ class QueuesMixin:
                     collected=request.POST.get("collected") or None,
                     method=request.POST.get("method") or None,
                 )
+                if name == "accept" and kind == "kitchen" and kitchen.print_on_acceptance(order, by=request.user):
+                    request.session[PRINT_KEY] = {"order": order.pk, "kinds": list(OrderPrint.Kind.values)}
                 self.message_user(
                     request,
                     _("Commande %(number)s : %(status)s.") % {"number": order.number, "status": order.get_status_display()},
@@ -110,3 +158,64 @@ class QueuesMixin:
         except WORKFLOW_ERRORS as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         return HttpResponseRedirect(back)
+
+    def pause_view(self, request):
+        """The manager's pause buttons: 15, 30 or 60 minutes, or take orders again now."""
+        shop = get_object_or_404(Pizzeria, slug=request.POST.get("shop", ""))
+        back = reverse("admin:order_kitchen") + f"?shop={shop.slug}"
+        try:
+            if request.POST.get("minutes") == "resume":
+                resume_orders(pizzeria=shop, by=request.user)
+                self.message_user(request, _("%(shop)s reprend les commandes.") % {"shop": shop}, messages.SUCCESS)
+            else:
+                pause_orders(pizzeria=shop, minutes=request.POST.get("minutes"), by=request.user)
+                self.message_user(
+                    request,
+                    _("Commandes en pause jusqu'à %(time)s : le site ne propose plus que des créneaux plus tard.")
+                    % {"time": timezone.localtime(shop.paused_until).strftime("%H:%M")},
+                    messages.WARNING,
+                )
+        except WORKFLOW_ERRORS as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
+        return HttpResponseRedirect(back)
+
+    def alerts_view(self, request):
+        """Orders ringing too long in the manager's shops (the dashboard polls this and rings)."""
+        managed = pizzerias_of(request.user, rules.Role.MANAGER)
+        if not is_head_office(request.user) and not managed:
+            raise PermissionDenied
+        shops = Pizzeria.objects.all() if is_head_office(request.user) else Pizzeria.objects.filter(pk__in=managed)
+        late = selectors.unacknowledged(pizzerias=shops, before=timezone.now() - kitchen.ESCALATE_AFTER)
+        return JsonResponse(
+            {
+                "escalated": [
+                    {"number": o.number, "shop": o.pizzeria.name,
+                     "url": reverse("admin:order_kitchen") + f"?shop={o.pizzeria.slug}"}
+                    for o in late
+                ]
+            }
+        )
+
+    def ticket_view(self, request, order_id):
+        """The 80 mm kitchen ticket and bag label of one order (printing is recorded by the
+        POST that asks for it: acceptance or a reprint; this page only shows it)."""
+        order = get_object_or_404(
+            self.get_queryset(request).select_related("pizzeria", "pizzaiolo").prefetch_related(
+                "lines__product__recipe_lines__ingredient"
+            ),
+            pk=order_id,
+        )
+        if not has_role(request.user, order.pizzeria, *kitchen.KITCHEN_ROLES):
+            raise PermissionDenied
+        wanted = set(request.GET.get("kinds", "").split(",")) & set(OrderPrint.Kind.values)
+        return TemplateResponse(
+            request,
+            "admin/order/ticket.html",
+            {
+                "order": order,
+                "kinds": sorted(wanted) if wanted else list(OrderPrint.Kind.values),
+                "autoprint": request.GET.get("print") == "1",
+                "collect": rules.collects_at_door(order),
+                "qr_svg": qr_svg(request.build_absolute_uri(reverse("admin:order_order_change", args=[order.pk]))),
+            },
+        )
