@@ -41,10 +41,12 @@ populate: migrate
 	$(MANAGE) populate
 	$(MANAGE) dashboard_sample
 
-# Embedded SQLite, localstripe on $(STRIPE_PORT), the site on $(PORT). Ctrl-C stops both.
+# Embedded SQLite, localstripe on $(STRIPE_PORT), a job worker (Celery on the folder queue of
+# var/queue: no server to install), the site on $(PORT). Ctrl-C stops all three.
 demo: populate
 	@$(VENV)/bin/localstripe --port $(STRIPE_PORT) > var-localstripe.log 2>&1 & echo $$! > .localstripe.pid; \
-	trap 'kill $$(cat .localstripe.pid) 2>/dev/null; rm -f .localstripe.pid' EXIT INT TERM; \
+	$(VENV)/bin/celery --workdir=ocpizza -A ocpizza worker --beat --concurrency=1 --loglevel=INFO > var-worker.log 2>&1 & echo $$! > .worker.pid; \
+	trap 'kill $$(cat .localstripe.pid) $$(cat .worker.pid) 2>/dev/null; rm -f .localstripe.pid .worker.pid' EXIT INT TERM; \
 	sleep 1; \
 	STRIPE_API_BASE=http://localhost:$(STRIPE_PORT) $(PY) deploy/register_webhook.py http://$(HOST):$(PORT) || true; \
 	echo ""; \

@@ -25,6 +25,17 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_in_process():
+    """Background jobs run in-process when their transaction commits (as APP_ENV=test sets it),
+    however pytest was started: no broker, no worker. The tests of the real queue start their
+    own worker on Redis in subprocesses (tests/jobs/test_jobs_redis.py)."""
+    from ocpizza.celery import app
+
+    app.conf.update(task_always_eager=True, broker_url="memory://")
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the catalogue keeps rendered cards there)."""

@@ -2,11 +2,13 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.safestring import mark_safe
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import UserChangeForm as UnfoldUserChangeForm
 from unfold.widgets import UnfoldAdminPasswordWidget
 
 from account.models import Address, User
+from account.services import queue_password_link
 
 
 class StaffCreationForm(forms.ModelForm):
@@ -173,3 +175,13 @@ class LoginForm(AuthenticationForm):
             "Adresse e-mail ou mot de passe incorrect. Attention : après 3 échecs, le compte est verrouillé 5 minutes."
         ),
     }
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's "forgotten password" form, its e-mail sent by a background job after the commit
+    (account.tasks) instead of inside the request: a slow or down mail server neither delays the
+    page nor loses the e-mail. Same answer whether the address has an account or not."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        queue_password_link(user=context["user"], kind="reset", domain=context["domain"], protocol=context["protocol"])

@@ -78,7 +78,7 @@ ROLE_PERMISSIONS = {
 }
 
 # Head office runs everything of the business apps.
-HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "order")
+HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "order", "jobs")
 
 def is_head_office(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:

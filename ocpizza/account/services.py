@@ -1,15 +1,16 @@
 """Writes on accounts and roles."""
+import uuid
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from account.models import Address
 from account.roles import HEAD_OFFICE_APPS, HEAD_OFFICE_GROUP, ROLE_GROUPS, ROLE_PERMISSIONS
+from jobs.services import enqueue
 
 
 @transaction.atomic
@@ -71,42 +72,52 @@ def delete_address(*, address):
             set_default_address(address=following)
 
 
+def password_link_context(*, user, domain, protocol):
+    """What the password e-mails' templates need: the link to choose a password, made now with
+    Django's token generator (it expires with PASSWORD_RESET_TIMEOUT)."""
+    return {
+        "email": user.email,
+        "user": user,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": protocol,
+        "first_name": user.first_name,
+    }
+
+
+def queue_password_link(*, user, kind, domain, protocol, extra=None):
+    """E-mail `user` a link, as a background job sent after the commit
+    (account.tasks.send_password_link): kind "reset" (the customer asked), "set" (a staff member
+    created without a password), "activate" (a new customer's account) or "already_registered"
+    (someone registered with a known e-mail). The token is made when the job runs: none is stored."""
+    enqueue(
+        "account.tasks.send_password_link",
+        key=f"password-{kind}:{user.pk}:{uuid.uuid4().hex}",  # each request is its own event
+        arguments={"user_id": user.pk, "kind": kind, "domain": domain, "protocol": protocol, "extra": extra or {}},
+    )
+
+
 def send_set_password_email(*, user, request=None):
     """Send a staff member created without a password the link to choose one (F-AUTH-2).
 
-    Django's PasswordResetForm skips users without a usable password, so the mail is built here
-    with the same token generator: the link expires with PASSWORD_RESET_TIMEOUT.
-    """
-
+    Django's PasswordResetForm skips users without a usable password, so the mail is built by
+    our own job with the same token generator."""
     site = get_current_site(request) if request else None
-    context = {
-        "email": user.email,
-        "domain": site.domain if site else "localhost:8000",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if request and request.is_secure() else "http",
-    }
-    subject = render_to_string("account/emails/set_password_subject.txt", context).strip()
-    body = render_to_string("account/emails/set_password.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
-def _link_context(*, user, request):
-    site = get_current_site(request) if request else None
-    return {
-        "email": user.email,
-        "first_name": user.first_name,
-        "domain": site.domain if site else "localhost:8000",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if request and request.is_secure() else "http",
-    }
+    queue_password_link(
+        user=user, kind="set", domain=site.domain if site else "localhost:8000",
+        protocol="https" if request and request.is_secure() else "http",
+    )
 
 
 def _send(*, user, request, template, extra=None):
-    context = {**_link_context(user=user, request=request), **(extra or {})}
-    subject = render_to_string(f"account/emails/{template}_subject.txt", context).strip()
-    send_mail(subject, render_to_string(f"account/emails/{template}.txt", context), None, [user.email])
+    """One of the account e-mails with a link (activate, already_registered), as a background job."""
+    site = get_current_site(request) if request else None
+    queue_password_link(
+        user=user, kind=template, domain=site.domain if site else "localhost:8000",
+        protocol="https" if request and request.is_secure() else "http", extra=extra,
+    )
 
 
 @transaction.atomic

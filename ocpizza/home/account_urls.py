@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from account.forms import LoginForm
+from account.forms import LoginForm, PasswordResetForm
 from home.views import account as views
 
 # The "account" namespace (account:login, account:profile...): the pages are the public site's,
@@ -21,6 +21,7 @@ urlpatterns = [
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
             template_name="account/password_reset.html",
+            form_class=PasswordResetForm,  # the e-mail goes through the job queue
             email_template_name="account/emails/password_reset.txt",
             subject_template_name="account/emails/password_reset_subject.txt",
             success_url=reverse_lazy("account:password_reset_done"),

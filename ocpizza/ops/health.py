@@ -1,7 +1,9 @@
 """`/healthz`: the probe of the load balancer, Supervisor's watchdog and the deploy smoke test.
 
 200 when the database answers and every migration on disk is applied; 503 otherwise, with the
-failing part named. No login, no session, no template: it must stay cheap and always answer."""
+failing part named. No login, no session, no template: it must stay cheap and always answer.
+It also reports the job queue (broker reachable, jobs waiting, running and failed, the age of
+the oldest waiting one) without failing on it: see check_queue."""
 import logging
 
 from django.db import DatabaseError, connection
@@ -37,6 +39,26 @@ def check_migrations() -> str | None:
     return None
 
 
+def check_queue() -> dict:
+    """The job queue: whether the broker answers, and the backlog in the jobs table. Reported,
+    never a 503: with Redis down the site still takes orders (their jobs wait in the database
+    and are sent when it is back), so a load balancer must not take every app server out."""
+    from ocpizza.celery import app
+    from jobs.selectors import backlog
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=0, timeout=2)
+        broker = "ok"
+    except Exception as exc:  # noqa: BLE001 — any transport error means "unreachable"
+        logger.warning("healthz: job broker unreachable: %s", exc.__class__.__name__)
+        broker = f"unreachable: {exc.__class__.__name__}"
+    try:
+        return {"broker": broker, **backlog()}
+    except DatabaseError:
+        return {"broker": broker}
+
+
 @never_cache
 @require_safe
 def healthz(request):
@@ -47,4 +69,6 @@ def healthz(request):
     if not healthy:
         logger.error("healthz failing: %s", checks)
     body = {"status": "ok" if healthy else "error", **{name: result or "ok" for name, result in checks.items()}}
+    if checks["database"] is None:
+        body["queue"] = check_queue()
     return JsonResponse(body, status=200 if healthy else 503)

@@ -1,24 +1,25 @@
 """E-mails to the customer when an order changes status (F-OM-7).
 
-Sent after the commit only: a rolled-back transition sends nothing, and a mail server that
-fails cannot undo a transition that already happened; the failure is logged instead.
+Sent by a background job (order.tasks.send_status_email) enqueued in the transition's
+transaction: a rolled-back transition sends nothing, a mail server that is down or slow
+neither delays nor undoes a transition (the job retries with backoff), and each transition's
+e-mail is sent once.
 """
-import logging
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from jobs.services import enqueue
 from order.models import Order
 
-logger = logging.getLogger("ocpizza.order")
 _muted = ContextVar("order_notifications_muted", default=False)
 
 
@@ -51,11 +52,16 @@ def recipient(order):
 
 
 def status_changed(order):
-    """Queue the status e-mail for after the current transaction commits."""
+    """Queue the status e-mail, sent once the current transaction commits."""
     if _muted.get():
         return
-    order_id, status = order.pk, order.status
-    transaction.on_commit(lambda: send_status_email(order_id, status))
+    # One job per transition: an order may come back to a status (a change sends it back to
+    # confirmation), and each time is news for the customer.
+    enqueue(
+        "order.tasks.send_status_email",
+        key=f"order-status:{order.pk}:{order.status}:{uuid.uuid4().hex}",
+        arguments={"order_id": order.pk, "status": order.status},
+    )
 
 
 def _euros(amount):
@@ -93,18 +99,14 @@ def _body(order, status):
 
 
 def send_status_email(order_id, status):
-    """Send one status e-mail; never raises (the transition is already committed)."""
-    try:
-        order = Order.objects.select_related("pizzeria", "customer").get(pk=order_id)
-        to = recipient(order)
-        if not to or status not in _STATUS_SENTENCES:
-            return False
-        subject = _("Commande %(number)s : %(status)s") % {
-            "number": order.number,
-            "status": Order.Status(status).label,
-        }
-        send_mail(subject, _body(order, status), settings.DEFAULT_FROM_EMAIL, [to])
-        return True
-    except Exception:
-        logger.exception("Status e-mail for order %s (%s) could not be sent", order_id, status)
+    """Send one status e-mail (the job's work). A mail failure raises: the job retries it."""
+    order = Order.objects.select_related("pizzeria", "customer").filter(pk=order_id).first()
+    to = recipient(order) if order else ""
+    if not to or status not in _STATUS_SENTENCES:
         return False
+    subject = _("Commande %(number)s : %(status)s") % {
+        "number": order.number,
+        "status": Order.Status(status).label,
+    }
+    send_mail(subject, _body(order, status), settings.DEFAULT_FROM_EMAIL, [to])
+    return True

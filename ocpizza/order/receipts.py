@@ -1,18 +1,22 @@
-"""The customer's receipt for a card payment or a refund, e-mailed after the commit."""
-import logging
-
+"""The customer's receipt for a card payment or a refund, e-mailed by a background job after the commit."""
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from jobs.services import enqueue
 from order.models import Payment
 from order.money import euros
 
-logger = logging.getLogger(__name__)
+
+def queue_payment_receipt(payment):
+    """The receipt of `payment` (a charge or a refund that succeeded), sent once by
+    order.tasks.send_payment_receipt after the current transaction commits."""
+    enqueue("order.tasks.send_payment_receipt", key=f"receipt:{payment.pk}", arguments={"payment_id": payment.pk})
 
 
 def send_payment_receipt(payment_pk):
-    """E-mail the customer a receipt for a payment or a refund; a mail failure is only logged."""
+    """E-mail the customer a receipt for a payment or a refund (the job's work). A mail failure
+    raises: the job retries it."""
     payment = Payment.objects.select_related("order", "order__pizzeria").filter(pk=payment_pk).first()
     if payment is None or payment.status != Payment.Status.SUCCEEDED:
         return
@@ -25,7 +29,4 @@ def send_payment_receipt(payment_pk):
         subject = _("Remboursement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
     else:
         subject = _("Reçu de paiement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
-    try:
-        send_mail(subject, render_to_string("order/emails/receipt.txt", context), None, [recipient])
-    except Exception:  # noqa: BLE001 — a mail server down must not undo a payment
-        logger.exception("Receipt e-mail for payment %s not sent", payment_pk)
+    send_mail(subject, render_to_string("order/emails/receipt.txt", context), None, [recipient])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from order import stripe_gateway
 from order.models import Payment
 from order.money import CENT, euros, refresh_payment_totals, stripe_payment, to_cents
-from order.receipts import send_payment_receipt
+from order.receipts import queue_payment_receipt
 from ocpizza.business import BusinessError
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def refund_order(*, order, amount, by=None, reason="", payment=None):
         )
     refresh_payment_totals(order)
     for refund in refunds:
-        transaction.on_commit(lambda pk=refund.pk: send_payment_receipt(pk))
+        queue_payment_receipt(refund)
     return refunds
 
 

@@ -16,7 +16,7 @@ from order import stripe_gateway
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change
 from order.models import Order, Payment
 from order.money import CURRENCY, euros, is_fully_paid, lines_fingerprint, net_received, refresh_payment_totals, to_cents
-from order.receipts import send_payment_receipt
+from order.receipts import queue_payment_receipt
 from order.refunds import PaymentError, refund_order
 from order.rules import CLOSED_UNSOLD
 from order.status_changes import confirm_order
@@ -128,7 +128,7 @@ def apply_intent(intent, *, event_id=None):
         payment.save()
         if became_succeeded:
             note, flagged = _settle_success(order, payment, metadata)
-            transaction.on_commit(lambda pk=payment.pk: send_payment_receipt(pk))
+            queue_payment_receipt(payment)
         else:
             refresh_payment_totals(order)
     return Applied(payment=payment, order=order, note=note, flagged=flagged)

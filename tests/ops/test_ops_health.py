@@ -8,8 +8,34 @@ from django.test import Client
 def test_healthz_is_ok_without_login_when_database_and_migrations_are_fine():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok",
+                               "queue": {"broker": "ok", "waiting": 0, "running": 0, "failed": 0, "oldest_seconds": 0}}
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_queue_backlog_and_an_unreachable_broker_without_failing():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jobs.models import Job
+    from ocpizza.celery import app
+
+    Job.objects.create(key="a", task="order.tasks.send_status_email", state=Job.State.FAILED)
+    old = Job.objects.create(key="b", task="order.tasks.send_status_email")
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    Job.objects.create(key="c", task="order.tasks.send_status_email", state=Job.State.DONE)
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        response = Client().get("/healthz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 200  # the site still takes orders: their jobs wait in the database
+    queue = response.json()["queue"]
+    assert queue["broker"].startswith("unreachable") and queue["waiting"] == 1 and queue["failed"] == 1
+    assert queue["oldest_seconds"] >= 600
 
 
 @pytest.mark.django_db

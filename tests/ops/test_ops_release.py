@@ -77,7 +77,10 @@ def test_gunicorn_from_deploy_serves_healthz_and_the_site(released_site, tmp_pat
     try:
         status, _headers, body = wait_for_http(f"{base}/healthz", process=process)
         assert status == 200, body
-        assert json.loads(body) == {"status": "ok", "database": "ok", "migrations": "ok"}
+        health = json.loads(body)
+        assert {key: health[key] for key in ("status", "database", "migrations")} == {"status": "ok", "database": "ok", "migrations": "ok"}
+        # No broker set: the folder queue of var/queue (a production site sets CELERY_BROKER_URL).
+        assert health["queue"]["broker"] == "ok" and health["queue"]["waiting"] == 0
 
         # Behind Nginx (X-Forwarded-Proto: https) the public site answers, with HSTS.
         status, headers, body = http_get(f"{base}/", headers=https)

@@ -116,6 +116,9 @@ MODEL_VIEWS = {
     # Money records: read-only for everyone.
     "order.payment": ("payment", ["... ..o ..o o o.", "... ... ... . ..", "... ..r ... r ..", "... ..o ... o ..", "... ... ... . .."]),
     "order.webhookevent": ("webhook_event", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
+    # Background jobs (issue 20): head office reads them and replays the failed ones (an action of
+    # the list, tests/jobs/test_jobs_admin.py); nobody types, adds or deletes one.
+    "jobs.job": ("failed_job", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
 }
 
 # The field a change / history form POST tries to change, for each model of MODEL_VIEWS. None:
@@ -139,6 +142,7 @@ PROBES = {
     "order.order": {"customer_note": "Pirate"},
     "order.payment": {"amount": "0.01"},
     "order.webhookevent": {"note": "pirate"},
+    "jobs.job": None,  # written by the code that makes the events, never through a form
 }
 # Nobody writes through a history version form.
 HISTORY_FORM_POST = "... ... ... . .."
@@ -343,6 +347,7 @@ def world(demo_users, shops):
     from django.contrib.contenttypes.models import ContentType
 
     from account.models import Address, User
+    from jobs.models import Job
     from order.models import Order, Payment, WebhookEvent
     from order.services import accept_order, finish_order, place_order, take_order
     from pizzeria.models import StaffMembership, Stock, StockMovement
@@ -419,6 +424,8 @@ def world(demo_users, shops):
         "webhook_event": WebhookEvent.objects.create(
             event_id="evt_matrix", type="payment_intent.succeeded", payload={}, order=order_card
         ),
+        "failed_job": Job.objects.create(key="evt-matrix", task="order.tasks.send_status_email", state=Job.State.FAILED,
+                                         arguments={"order_id": order_card.pk, "status": "to_prepare"}),
         "order_ct": ContentType.objects.get_for_model(Order).pk,
         # builds the form data of the POST rows (sees every change form in full)
         "superuser": User.objects.create_superuser(email="root.matrix@example.test", password="pizza-demo-2026"),

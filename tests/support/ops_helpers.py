@@ -49,7 +49,7 @@ def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
         STRIPE_JS_URL="",
         # Production needs a shared cache (ocpizza.E011); its own key prefix, so that nothing of
         # another test or site sharing the local Redis is read.
-        CACHE_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         CACHE_KEY_PREFIX="test-" + secrets.token_hex(6),
     )
     env.update({key: str(value) for key, value in extra.items()})
@@ -118,3 +118,51 @@ def http_get(url: str, *, headers=None):
             return response.status, response.headers, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode("utf-8", errors="replace")
+
+
+def nginx_site(workdir: Path, env: dict, *, upstreams: list[str]):
+    """Nginx running deploy/nginx/ocpizza.conf, moved to `workdir` and loopback ports, its upstream
+    holding `upstreams` (host:port of each Gunicorn). Returns (process, HTTPS port)."""
+    import pwd
+
+    logs = workdir / "log"
+    logs.mkdir(exist_ok=True)
+    http_port, https_port = free_port(), free_port()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=www.ocpizza.fr",
+                    "-keyout", str(workdir / "key.pem"), "-out", str(workdir / "cert.pem")], check=True, capture_output=True)
+    site = (REPO_DIR / "deploy" / "nginx" / "ocpizza.conf").read_text()
+    upstream_line = next(line for line in site.splitlines() if line.strip().startswith("server 127.0.0.1:8000"))
+    site = site.replace(upstream_line, "\n".join(upstream_line.replace("127.0.0.1:8000", hostport) for hostport in upstreams))
+    for old, new in [
+        ("/etc/letsencrypt/live/ocpizza.fr/fullchain.pem", str(workdir / "cert.pem")),
+        ("/etc/letsencrypt/live/ocpizza.fr/privkey.pem", str(workdir / "key.pem")),
+        ("/var/log/nginx/", f"{logs}/"), ("/srv/ocpizza/static/", env["STATIC_ROOT"] + "/"),
+        ("/srv/ocpizza/media/", env["MEDIA_ROOT"] + "/"),
+        ("listen 443", f"listen 127.0.0.1:{https_port}"), ("listen 80", f"listen 127.0.0.1:{http_port}"),
+    ]:
+        site = site.replace(old, new)
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (workdir / "site.conf").write_text(site)
+    worker_user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.getuid() == 0 else ""
+    (workdir / "nginx.conf").write_text(f"""
+{worker_user}
+pid {workdir / 'nginx.pid'};
+error_log {logs / 'nginx-main.log'};
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    client_body_temp_path {workdir}; proxy_temp_path {workdir}; fastcgi_temp_path {workdir};
+    uwsgi_temp_path {workdir}; scgi_temp_path {workdir};
+    include {workdir / 'site.conf'};
+}}
+""")
+    process = subprocess.Popen(["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", https_port)) == 0:
+                return process, https_port
+        if process.poll() is not None:
+            raise AssertionError("nginx exited: " + (logs / "nginx-main.log").read_text()[-2000:])
+        time.sleep(0.1)
+    raise AssertionError("nginx never listened")

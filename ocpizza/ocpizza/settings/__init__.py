@@ -18,4 +18,5 @@ from ocpizza.settings.payments import *  # noqa: F401,F403
 from ocpizza.settings.search import *  # noqa: F401,F403
 from ocpizza.settings.geocoding import *  # noqa: F401,F403
 from ocpizza.settings.admin_theme import *  # noqa: F401,F403
+from ocpizza.settings.queue import *  # noqa: F401,F403
 from ocpizza.settings.operations import *  # noqa: F401,F403

@@ -3,23 +3,25 @@
 The cache holds what every gunicorn worker must see alike (issue 14): sessions, the version of
 each order's status poll (order.freshness), whole public pages for visitors without a session
 (home.page_cache) and the catalogue's cards. In production it must be shared by the workers and
-the servers: Redis, `CACHE_URL=redis://127.0.0.1:6379/0` (ocpizza.checks refuses a per-process
+the servers: Redis, `CACHE_URL=redis://127.0.0.1:6379/1` (another Redis database than the job queue's, since
+clearing the cache empties its whole database) (ocpizza.checks refuses a per-process
 cache there). Without CACHE_URL (development, tests) each process keeps its own in memory.
 """
 from ocpizza.settings.environment import env
 
 CACHE_URL = env.str("CACHE_URL", default="")
+# Several sites or test runs may share one Redis: each key starts with this.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ocpizza")
 if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            # Several sites or benchmarks may share one Redis: each key starts with this.
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ocpizza"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
 
 # Sessions read from the cache, written to both: a logged-in page asks the database for its user
 # only, and a session survives a restart of Redis.

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "dashboard",
     "ops",
+    "jobs",  # background jobs (Celery): one row per event, head office replays the failed ones
     "demo",  # demo data and sample history (commands populate, dashboard_sample); no models
 ]
 

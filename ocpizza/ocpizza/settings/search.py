@@ -10,7 +10,10 @@ ALGOLIA = {
     "APPLICATION_ID": ALGOLIA_APP_ID or "not-configured",
     "API_KEY": ALGOLIA_API_KEY or "not-configured",
     "INDEX_PREFIX": env.str("ALGOLIA_INDEX_PREFIX", default="ocpizza"),
-    # Without credentials, no record is sent anywhere and search uses the database.
-    "AUTO_INDEXING": bool(ALGOLIA_APP_ID and ALGOLIA_API_KEY),
+    # Never from the request: algoliasearch_django's own indexing calls Algolia inside the save.
+    # Records are sent by a background job instead (product.tasks.update_search_index, enqueued
+    # on commit by product.apps when SEARCH_BACKEND is "algolia"); an Algolia outage only delays them.
+    "AUTO_INDEXING": False,
 }
-SEARCH_BACKEND = "algolia" if ALGOLIA["AUTO_INDEXING"] else "database"
+# Without credentials, no record is sent anywhere and search uses the database.
+SEARCH_BACKEND = "algolia" if ALGOLIA_APP_ID and ALGOLIA_API_KEY else "database"
