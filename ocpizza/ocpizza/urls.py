@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
+from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, reverse
 from django.views.generic import RedirectView
 
@@ -23,7 +24,9 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says: the same icon, no 404 in every log.
-    path("favicon.ico", RedirectView.as_view(url=static_url("home/favicon.svg"), permanent=True)),
+    # Resolved per request: the static manifest may not exist yet when the URLs are imported
+    # (a management command before collectstatic).
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static_url("home/favicon.svg"))),
     path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("compte/", include("home.account_urls")),

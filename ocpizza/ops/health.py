@@ -7,7 +7,7 @@ the oldest waiting one) without failing on it: see check_queue."""
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -27,15 +27,19 @@ def check_database() -> str | None:
 
 
 def check_migrations() -> str | None:
-    """None when nothing is left to migrate, else the first pending migrations."""
+    """None when every migration on disk is recorded as applied, else the first pending ones.
+
+    Every node of the graph is compared, not only the plan to the leaves: a migration missing in
+    the middle of an app's history (say, restored from an older backup) is pending too, though
+    Django's executor plans nothing when the leaf is recorded."""
     try:
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        pending = sorted(key for key in loader.graph.nodes if key not in loader.applied_migrations)
     except DatabaseError as exc:
         return f"migrations unreadable: {exc.__class__.__name__}"
-    if plan:
-        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _backwards in plan[:5])
-        return f"{len(plan)} unapplied migration(s): {names}"
+    if pending:
+        names = ", ".join(f"{app}.{name}" for app, name in pending[:5])
+        return f"{len(pending)} unapplied migration(s): {names}"
     return None
 
 

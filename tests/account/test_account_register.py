@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from account.models import User
@@ -12,7 +13,9 @@ from account.models import User
 
 def register(client, **overrides):
     data = {"email": "nouveau@example.fr", "password1": "Tomate-2026", "password2": "Tomate-2026", **overrides}
-    return client.post(reverse("account:register"), data, follow=True)
+    # The e-mail is a background job, run (in-process) when the request's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("account:register"), data, follow=True)
 
 
 def activation_link(message):
