@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, reverse
-from django.views.generic import RedirectView
 
 from home import order_urls
 from ops.health import healthz
