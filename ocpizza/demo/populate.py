@@ -20,7 +20,7 @@ from order import notifications, services
 from order.models import Order
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
-from product.models import Ingredient, Product, RecipeLine, Unit
+from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size, Unit
 
 FIXTURES_DIR = settings.REPO_DIR / "fixtures"
 
@@ -51,11 +51,22 @@ def load_reference():
         units[row["symbol"]] = _upsert(Unit, {"symbol": row["symbol"]}, {"name": row["name"]})
     ingredients = {}
     for row in data["ingredients"]:
+        # "allergens" absent: nobody has documented them (shown as such, never as "none").
         ingredients[row["name"]] = _upsert(
             Ingredient,
             {"name": row["name"]},
-            {"unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"])},
+            {
+                "unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"]),
+                "allergens": row.get("allergens", []), "allergens_known": "allergens" in row,
+            },
         )
+    sizes = {
+        row["code"]: _upsert(
+            Size, {"code": row["code"]},
+            {"name": row["name"], "factor": Decimal(row["factor"]), "position": row["position"]},
+        )
+        for row in data.get("sizes", [])
+    }
     for row in data["products"]:
         defaults = {
             "name": row["name"],
@@ -63,6 +74,7 @@ def load_reference():
             "description": row["description"],
             "price": Decimal(row["price"]),
             "discount_price": Decimal(row["discount_price"]) if row.get("discount_price") else None,
+            "allows_halves": bool(row.get("allows_halves")),
         }
         product = Product.objects.filter(slug=row["slug"]).first()
         if product is None:
@@ -81,6 +93,19 @@ def load_reference():
             elif line.quantity != Decimal(quantity):
                 line.quantity = Decimal(quantity)
                 line.save()
+        for ingredient_name in row.get("not_removable", []):
+            line = RecipeLine.objects.get(product=product, ingredient=ingredients[ingredient_name])
+            if line.removable:
+                line.removable = False
+                line.save()
+        for code, price in row.get("sizes", {}).items():
+            _upsert(ProductSize, {"product": product, "size": sizes[code]}, {"price": Decimal(price)})
+    for row in data.get("extras", []):
+        extra = _upsert(
+            Extra, {"name": row["name"]}, {"ingredient": ingredients[row["ingredient"]], "quantity": Decimal(row["quantity"])}
+        )
+        for code, price in row["prices"].items():
+            _upsert(ExtraPrice, {"extra": extra, "size": sizes[code]}, {"price": Decimal(price)})
     return data
 
 

@@ -66,7 +66,9 @@ def _body(order, status):
         lines.append(_("Le paiement en ligne vous sera remboursé."))
     lines.append("")
     for line in order.lines.all():
-        lines.append(f"{line.quantity} × {line.product_name} — {line.line_total} €")
+        lines.append(f"{line.quantity} × {line.description} — {line.line_total} €")
+        if line.allergens:
+            lines.append("  " + _("Allergènes : %(allergens)s") % {"allergens": line.allergens})
     lines.append(_("Total : %(total)s €") % {"total": order.total})
     lines.append("")
     lines.append(_("L'équipe OC Pizza"))
