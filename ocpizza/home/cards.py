@@ -83,7 +83,7 @@ def _options(item, product, texts):
             '<details class="options"><summary>{}</summary>{}</details>', texts["customise"], mark_safe("".join(custom))
         ))
     parts.append(format_html(
-        '<p class="live-price">{} <output aria-live="polite">{}</output></p>', texts["your_price"],
+        '<p class="live-price">{} <span class="price-value" aria-live="polite">{}</span></p>', texts["your_price"],
         _money(chosen.price) if chosen else "",
     ))
     return mark_safe("".join(parts))

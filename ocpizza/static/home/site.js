@@ -33,7 +33,7 @@
   }
   function update(form) {
     var size = form.querySelector("input[name=size]:checked");
-    var output = form.querySelector(".live-price output");
+    var output = form.querySelector(".live-price .price-value");
     if (!size || !output) return;
     var id = size.value;
     var price = parseFloat(size.dataset.price);
