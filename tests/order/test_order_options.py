@@ -193,3 +193,26 @@ def test_same_product_in_two_sizes_makes_two_lines_and_same_choice_merges(shop, 
     lines = {line.options_key: line.quantity for line in OrderLine.objects.filter(order=order)}
     assert lines == {str(menu.reine.pk): 3, f"{menu.reine.pk}.s{menu.small.pk}": 1}
     assert order.total == D("43.00")  # 3 × 11.50 + 8.50
+
+
+def test_phone_order_with_options_is_priced_by_the_server_and_refused_with_a_french_error(shop, menu, client_for):
+    from django.urls import reverse
+
+    cook = crew(shop, "pizzaiolo")["pizzaiolo"]
+    client = client_for(cook)
+    url = reverse("admin:order_order_phone_order")
+    assert 'name="extras_0"' in client.get(url).content.decode()
+    data = {
+        "pizzeria": shop.pk, "channel": "phone", "fulfilment": "pickup", "contact_name": "Paul Durand",
+        "contact_phone": "0611223344", "product_0": menu.reine.pk, "quantity_0": 2, "size_0": menu.large.pk,
+        "extras_0": [menu.extra_mozza.pk], "remove_0": [menu.mushrooms.pk],
+        "product_1": menu.margherita.pk, "quantity_1": 1, "size_1": menu.medium.pk, "half_1": menu.four_cheeses.pk,
+    }
+    client.post(url, data)
+    order = Order.objects.get(customer_name="Paul Durand")
+    assert order.total == D("46.00")
+    assert order.lines.get(product=menu.reine).options_label == "Grande 40 cm — + Mozzarella — sans champignons"
+    # Cream can be left out of a Quatre fromages, not out of a Reine that has none.
+    response = client.post(url, {**data, "contact_name": "Refusé", "remove_0": [menu.cream.pk]})
+    assert "Crème fraîche ne peut pas être retiré de Reine." in response.content.decode()
+    assert not Order.objects.filter(customer_name="Refusé").exists()
