@@ -74,7 +74,10 @@ def test_raising_an_option_line_asks_for_exactly_the_extra_at_todays_price(paid,
     order, customer, reine, halves = paid
     outcome = change_order(order=order, quantities={reine.key: 3, halves.key: 1}, by=customer)
     assert not outcome.applied and outcome.extra_due == D("16.50")
-    assert outcome.change.lines == tuple(sorted([(reine.key, 3, 1650), (halves.key, 1, 1300)]))
+    # The medium size is the reference size: the half-and-half line's key names no size.
+    half_key = order.lines.get(second_half__isnull=False).options_key
+    assert half_key == f"{halves.product_id}.h{halves.half_id}"
+    assert outcome.change.lines == tuple(sorted([(reine.key, 3, 1650), (half_key, 1, 1300)]))
 
 
 def test_cancelling_refunds_everything_paid(paid):
