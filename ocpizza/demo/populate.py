@@ -20,6 +20,7 @@ from order import notifications, services
 from order.models import Order
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
+from product.line_recipe import LineChoice
 from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size, Unit
 
 FIXTURES_DIR = settings.REPO_DIR / "fixtures"
@@ -182,6 +183,17 @@ _STEPS_DONE = {"to_prepare": 0, "in_preparation": 1, "ready": 2, "out_for_delive
 _STEP_FIELDS = {"accept": "accepted_at", "finish": "ready_at", "take": "out_for_delivery_at", "deliver": "delivered_at"}
 
 
+def _custom_choice(line):
+    """A customised demo line (issue 16) by names: product slug, size code, extras, ingredients left out, second half."""
+    return LineChoice(
+        product_id=Product.objects.get(slug=line["product"]).pk,
+        size_id=Size.objects.get(code=line["size"]).pk if line.get("size") else None,
+        extra_ids=[Extra.objects.get(name=name).pk for name in line.get("extras", [])],
+        removed_ids=[Ingredient.objects.get(name=name).pk for name in line.get("without", [])],
+        half_id=Product.objects.get(slug=line["half"]).pk if line.get("half") else None,
+    )
+
+
 def _load_orders(order_rows, pizzerias, users):
     """Demo orders go through the same services as real ones (prices, stock, ledger, statuses);
     only their times are moved back afterwards so that the queues look lived-in."""
@@ -204,7 +216,8 @@ def _load_orders(order_rows, pizzerias, users):
             order = services.place_order(
                 pizzeria=pizzeria,
                 customer=customer,
-                lines=[(Product.objects.get(slug=slug), quantity) for slug, quantity in row["lines"].items()],
+                lines=[(Product.objects.get(slug=slug), quantity) for slug, quantity in row["lines"].items()]
+                + [(_custom_choice(line), line["quantity"]) for line in row.get("custom_lines", [])],
                 fulfilment=row["fulfilment"],
                 payment_method=row["payment_method"],
                 channel=channel,
