@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from order.models import Order, OrderLine
-from order.services import InsufficientStock, accept_order, place_order
+from order.services import accept_order, place_order
 from pizzeria.models import Stock, StockMovement
 from product.line_recipe import LineChoice, line_recipe
 from product.selectors import menu_for
