@@ -137,7 +137,7 @@ def grow_orders(count, *, active_share=0.03, seed=7):
             for product in picked:
                 quantity = rng.randint(1, 3)
                 lines.append(OrderLine(order=order, product=product, product_name=product.name, quantity=quantity,
-                                       unit_price=product.selling_price))
+                                       unit_price=product.selling_price, options_key=str(product.pk)))
                 total += product.selling_price * quantity
             order.total = total
             if order.status == "delivered":

@@ -25,8 +25,17 @@ def pages():
     from product.models import Product
 
     bastille = Pizzeria.objects.get(slug="bastille")
+    from product.line_recipe import LineChoice
+    from product.models import Extra, Size
+
     pizzas = list(Product.objects.filter(category="pizza", is_active=True).order_by("pk")[:3])
     cart = {"pizzeria_id": bastille.pk, "lines": {str(p.pk): 2 for p in pizzas}}
+    # A customised line too (issue 16): a large one with every extra and a second half.
+    large, extras = Size.objects.order_by("-factor").first(), list(Extra.objects.values_list("pk", flat=True))
+    halves = list(Product.objects.filter(allows_halves=True, is_active=True).order_by("pk")[:2])
+    if large is not None and len(halves) == 2:
+        custom = LineChoice(product_id=halves[0].pk, size_id=large.pk, extra_ids=extras, half_id=halves[1].pk)
+        cart["lines"][custom.key] = 1
     return [
         ("accueil", None, "/", None),
         ("catalogue (anonyme)", None, sitemap.catalogue_url(bastille), None),

@@ -150,3 +150,14 @@ def movements_table(movements):
             ]
         )
     return table
+
+
+def option_tables(options):
+    """Issue 16: top products by size, extras sold, ingredient use per size."""
+    sizes = Table("produits-par-taille", _("Produits par taille"), [_("produit"), _("taille"), _("quantité"), _("CA TTC (€)")])
+    sizes.rows = [list(row) for row in options.by_size]
+    extras = Table("supplements-vendus", _("Suppléments vendus"), [_("supplément"), _("pizzas")])
+    extras.rows = [list(row) for row in options.extras]
+    used = Table("ingredients-par-taille", _("Ingrédients utilisés par taille"), [_("ingrédient"), _("unité"), _("taille"), _("quantité")])
+    used.rows = [[name, unit, size, quantity(value)] for name, unit, size, value in options.ingredients_by_size]
+    return [sizes, extras, used]

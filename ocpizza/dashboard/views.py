@@ -16,6 +16,7 @@ from dashboard import tables
 from dashboard.forms import DashboardFilterForm
 from dashboard.selectors.sales import REVENUE_RULE
 from dashboard.selectors.sales import sales as sales_figures
+from dashboard.selectors.options import option_sales
 from dashboard.selectors.scope import dashboard_pizzerias
 from dashboard.selectors.stock import latest_movements, makeable_products, stock_matrix
 from dashboard.selectors.waiting import waiting_orders
@@ -45,7 +46,7 @@ def build_dashboard(request):
     makeable = makeable_products(pizzerias=stocked)
     movements = latest_movements(pizzerias=pizzerias)
 
-    sales_tables = tables.sales_tables(sales)
+    sales_tables = tables.sales_tables(sales) + tables.option_tables(option_sales(pizzerias=pizzerias, period=period))
     all_tables = sales_tables + [
         tables.waiting_table(pizzerias, waiting),
         tables.stock_table(stocked, matrix),

@@ -20,7 +20,8 @@ from order import daily_figures, notifications, services
 from order.models import Order
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
-from product.models import Ingredient, Product, RecipeLine, Unit
+from product.line_recipe import LineChoice
+from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size, Unit
 
 FIXTURES_DIR = settings.REPO_DIR / "fixtures"
 
@@ -51,11 +52,22 @@ def load_reference():
         units[row["symbol"]] = _upsert(Unit, {"symbol": row["symbol"]}, {"name": row["name"]})
     ingredients = {}
     for row in data["ingredients"]:
+        # "allergens" absent: nobody has documented them (shown as such, never as "none").
         ingredients[row["name"]] = _upsert(
             Ingredient,
             {"name": row["name"]},
-            {"unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"])},
+            {
+                "unit": units[row["unit"]], "low_stock_threshold": Decimal(row["low_stock_threshold"]),
+                "allergens": row.get("allergens", []), "allergens_known": "allergens" in row,
+            },
         )
+    sizes = {
+        row["code"]: _upsert(
+            Size, {"code": row["code"]},
+            {"name": row["name"], "factor": Decimal(row["factor"]), "position": row["position"]},
+        )
+        for row in data.get("sizes", [])
+    }
     for row in data["products"]:
         defaults = {
             "name": row["name"],
@@ -63,6 +75,7 @@ def load_reference():
             "description": row["description"],
             "price": Decimal(row["price"]),
             "discount_price": Decimal(row["discount_price"]) if row.get("discount_price") else None,
+            "allows_halves": bool(row.get("allows_halves")),
         }
         product = Product.objects.filter(slug=row["slug"]).first()
         if product is None:
@@ -81,6 +94,19 @@ def load_reference():
             elif line.quantity != Decimal(quantity):
                 line.quantity = Decimal(quantity)
                 line.save()
+        for ingredient_name in row.get("not_removable", []):
+            line = RecipeLine.objects.get(product=product, ingredient=ingredients[ingredient_name])
+            if line.removable:
+                line.removable = False
+                line.save()
+        for code, price in row.get("sizes", {}).items():
+            _upsert(ProductSize, {"product": product, "size": sizes[code]}, {"price": Decimal(price)})
+    for row in data.get("extras", []):
+        extra = _upsert(
+            Extra, {"name": row["name"]}, {"ingredient": ingredients[row["ingredient"]], "quantity": Decimal(row["quantity"])}
+        )
+        for code, price in row["prices"].items():
+            _upsert(ExtraPrice, {"extra": extra, "size": sizes[code]}, {"price": Decimal(price)})
     return data
 
 
@@ -157,6 +183,17 @@ _STEPS_DONE = {"to_prepare": 0, "in_preparation": 1, "ready": 2, "out_for_delive
 _STEP_FIELDS = {"accept": "accepted_at", "finish": "ready_at", "take": "out_for_delivery_at", "deliver": "delivered_at"}
 
 
+def _custom_choice(line):
+    """A customised demo line (issue 16) by names: product slug, size code, extras, ingredients left out, second half."""
+    return LineChoice(
+        product_id=Product.objects.get(slug=line["product"]).pk,
+        size_id=Size.objects.get(code=line["size"]).pk if line.get("size") else None,
+        extra_ids=[Extra.objects.get(name=name).pk for name in line.get("extras", [])],
+        removed_ids=[Ingredient.objects.get(name=name).pk for name in line.get("without", [])],
+        half_id=Product.objects.get(slug=line["half"]).pk if line.get("half") else None,
+    )
+
+
 def _load_orders(order_rows, pizzerias, users):
     """Demo orders go through the same services as real ones (prices, stock, ledger, statuses);
     only their times are moved back afterwards so that the queues look lived-in."""
@@ -179,7 +216,8 @@ def _load_orders(order_rows, pizzerias, users):
             order = services.place_order(
                 pizzeria=pizzeria,
                 customer=customer,
-                lines=[(Product.objects.get(slug=slug), quantity) for slug, quantity in row["lines"].items()],
+                lines=[(Product.objects.get(slug=slug), quantity) for slug, quantity in row["lines"].items()]
+                + [(_custom_choice(line), line["quantity"]) for line in row.get("custom_lines", [])],
                 fulfilment=row["fulfilment"],
                 payment_method=row["payment_method"],
                 channel=channel,

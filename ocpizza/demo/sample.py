@@ -86,7 +86,7 @@ def generate_orders(*, pizzerias, products, count, first_day, last_day, seed=0, 
                 OrderLine.objects.bulk_create(
                     [
                         OrderLine(order=order, product=product, product_name=product.name, quantity=quantity,
-                                  unit_price=price, created_at=order.created_at)
+                                  unit_price=price, created_at=order.created_at, options_key=str(product.pk))
                         for order, picked in zip(orders, chosen_lines)
                         for product, price, quantity in picked
                     ],

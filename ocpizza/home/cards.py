@@ -4,6 +4,7 @@ Rendering the same markup through the template language cost most of the catalog
 (hundreds of variable lookups per card, see bench/pages_rps.py); here every value is still
 escaped by format_html and every text still goes through gettext."""
 import hashlib
+import json
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -27,11 +28,81 @@ def _price(product, instead_of):
     return format_html("<strong>{} €</strong>", localize(product.price))
 
 
+def _money(value):
+    return f"{localize(value)} €"
+
+
+def _options(item, product, texts):
+    """The size radios, extras, removals and halves of a card; every price shown is the server's
+    (product.line_recipe through pizzeria.selectors.catalogue), the script only adds them up."""
+    if not item.sizes:
+        return ""
+    possible = [s for s in item.sizes if s.availability.is_available]
+    chosen = next((s for s in possible if s.is_reference), possible[0] if possible else None)
+    radios = []
+    for size in item.sizes:
+        available = size.availability.is_available
+        note = "" if available else format_html(
+            ' <small class="size-out">{}</small>',
+            _("épuisée : plus assez de %(ingredient)s") % {"ingredient": size.availability.limiting_ingredient},
+        )
+        radios.append(format_html(
+            '<label class="choice"><input type="radio" name="size" value="{id}" data-price="{price}"{checked}{disabled}>'
+            ' {name} — {money}{note}</label>',
+            id=size.size_id, price=size.price, name=size.name, money=_money(size.price), note=note,
+            checked=mark_safe(" checked") if size is chosen else "", disabled="" if available else mark_safe(" disabled"),
+        ))
+    parts = [format_html('<fieldset class="sizes"><legend>{}</legend>{}</fieldset>', texts["size"], mark_safe("".join(radios)))]
+    custom = []
+    if item.extras:
+        boxes = format_html_join(
+            "", '<label class="choice"><input type="checkbox" name="extra" value="{}" data-prices="{}" data-sizes="{}"> + {}'
+            ' <small class="extra-price"></small></label>',
+            (
+                (e.extra_id, json.dumps({str(k): str(v) for k, v in e.prices.items()}), " ".join(map(str, sorted(e.possible_sizes))), e.name)
+                for e in item.extras
+            ),
+        )
+        custom.append(format_html('<fieldset class="extras"><legend>{}</legend>{}</fieldset>', texts["extras"], boxes))
+    if item.removable:
+        boxes = format_html_join(
+            "", '<label class="choice"><input type="checkbox" name="remove" value="{}"> {}</label>',
+            ((ingredient_id, _("sans %(ingredient)s") % {"ingredient": name.lower()}) for ingredient_id, name in item.removable),
+        )
+        custom.append(format_html('<fieldset class="removals"><legend>{}</legend>{}</fieldset>', texts["removals"], boxes))
+    if item.halves:
+        options = format_html_join(
+            "", '<option value="{}" data-prices="{}">{}</option>',
+            ((pid, json.dumps({str(k): str(v) for k, v in prices.items()}), name) for pid, name, prices in item.halves),
+        )
+        custom.append(format_html(
+            '<p><label for="half-{pk}">{label}</label> <select id="half-{pk}" name="half"><option value="">{whole}</option>{options}</select></p>',
+            pk=product.pk, label=texts["half"], whole=texts["whole"], options=options,
+        ))
+    if custom:
+        parts.append(format_html(
+            '<details class="options"><summary>{}</summary>{}</details>', texts["customise"], mark_safe("".join(custom))
+        ))
+    parts.append(format_html(
+        '<p class="live-price">{} <span class="price-value" aria-live="polite">{}</span></p>', texts["your_price"],
+        _money(chosen.price) if chosen else "",
+    ))
+    return mark_safe("".join(parts))
+
+
 def render_product_cards(request, items, *, pizzeria, can_order, placeholder, max_quantity, csrf_token=None):
     texts = {
         "instead_of": _("au lieu de"),
         "sold_out": _("Épuisée"),
         "add": _("Ajouter"),
+        "size": _("Taille"),
+        "extras": _("Suppléments"),
+        "removals": _("Retirer un ingrédient"),
+        "half": _("Moitié-moitié avec"),
+        "whole": _("— pizza entière —"),
+        "customise": _("Personnaliser"),
+        "your_price": _("Votre pizza :"),
+        "allergens": _("Allergènes :"),
     }
     here = request.get_full_path()
     action = reverse("home:cart_add")
@@ -44,6 +115,8 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
         else:
             image = format_html('<img src="{}" alt="" width="320" height="200">', placeholder)
         ingredients = format_html('<p class="ingredients">{}</p>', ", ".join(item.ingredients)) if item.ingredients else ""
+        if item.allergens:
+            ingredients += format_html('<p class="allergens"><small>{} {}</small></p>', texts["allergens"], item.allergens)
         if not can_order:
             # A shop not yet open has no stock: its menu is shown, not "sold out" (issue 19).
             action_html = ""
@@ -58,20 +131,23 @@ def render_product_cards(request, items, *, pizzeria, can_order, placeholder, ma
                 '<form method="post" action="{action}" class="add">{csrf}'
                 '<input type="hidden" name="pizzeria" value="{shop}">'
                 '<input type="hidden" name="product" value="{pk}">'
-                '<input type="hidden" name="next" value="{here}#produit-{slug}">'
+                '<input type="hidden" name="next" value="{here}#produit-{slug}">{options}'
                 '<label for="qty-{pk}" class="visually-hidden">{qty_label}</label>'
                 '<input type="number" id="qty-{pk}" name="quantity" value="1" min="1" max="{max}" class="qty">'
                 '<button type="submit">{add}<span class="visually-hidden"> {name}</span></button></form>',
                 action=action, csrf=csrf, shop=pizzeria.slug, pk=product.pk, here=here, slug=product.slug,
                 qty_label=_("Quantité de %(name)s") % {"name": product.name}, max=max_quantity,
-                add=texts["add"], name=product.name,
+                add=texts["add"], name=product.name, options=_options(item, product, texts),
             )
         cards.append(
             format_html(
                 '<li class="card product{sold}" id="produit-{slug}" data-product="{slug}">{image}'
                 '<div class="body"><h2>{name}</h2>{ingredients}<p class="price">{price}</p>{action}</div></li>',
                 sold="" if item.is_available or not can_order else " sold-out", slug=product.slug, image=image, name=product.name,
-                ingredients=ingredients, price=_price(product, texts["instead_of"]), action=action_html,
+                ingredients=ingredients, action=action_html,
+                price=_price(product, texts["instead_of"]) if not item.sizes else format_html(
+                    "<strong>{} {}</strong>", _("à partir de"), _money(min(s.price for s in item.sizes))
+                ),
             )
         )
     return mark_safe("\n".join(cards))

@@ -7,13 +7,17 @@ API (used by the site's cart pages and by checkout):
     cart.pizzeria               # Pizzeria or None (one query, cached)
     cart.set_pizzeria(pizzeria) # tie the cart to a shop; ValidationError if it holds another shop's products
                                 # (pass replace=True to empty it and switch)
-    cart.add(product, quantity=1)        # adds to the line; ValidationError (French message) when the
-                                         # product is inactive, short in that shop's stock, or the
-                                         # line would leave 1..20
-    cart.set_quantity(product, quantity) # same checks, sets the line
-    cart.remove(product)
-    cart.lines()       # [(Product, quantity)], re-read from the database (deleted or inactive products dropped)
-    cart.total()       # Decimal, from product.selling_price: never from anything the browser sent
+    cart.add(product, quantity=1, choice=None)  # adds to the line of that choice (product.line_recipe.LineChoice:
+                                         # size, extras, removals, second half; None: the product as it
+                                         # comes); ValidationError (French message) when the menu does not
+                                         # offer the choice, the shop's stock is short, or the line would
+                                         # leave 1..20
+    cart.set_quantity(line_key, quantity) # same checks, sets the line (a product is its own key too)
+    cart.remove(line_key)
+    cart.lines()       # [CartLine]: (Product, quantity) pairs with .key, .recipe (product.line_recipe.LineRecipe)
+                       # and .subtotal, re-priced from the database (lines the menu no longer makes dropped)
+    cart.order_lines() # [(LineChoice, quantity)] for order.placing.place_order
+    cart.total()       # Decimal, from product.line_recipe: never from anything the browser sent
     cart.count()       # number of items
     cart.clear()       # empties the cart (keeps the pizzeria)
     cart.is_empty()
@@ -23,8 +27,8 @@ API (used by the site's cart pages and by checkout):
     cart.set_delivery_address(line=, postcode=, city=, latitude=, longitude=, address_id=None)
     cart.clear_delivery_address()
 
-Only product ids and quantities live in the session; prices and availability are always
-recomputed from the database.
+Only line keys (LineChoice.key: "12", "12.s3.e5+7.r4.h9") and quantities live in the session;
+prices, allergens and availability are always recomputed from the database by product.line_recipe.
 """
 from decimal import Decimal
 
@@ -33,13 +37,26 @@ from django.utils.translation import gettext as _
 
 from order.rules import MAX_WEB_LINE_QUANTITY as MAX_QUANTITY
 from pizzeria.models import Pizzeria
-from pizzeria.selectors import product_availability
+from pizzeria.selectors import line_availability
+from product.line_recipe import LineChoice, line_recipe
 from product.models import Product
+from product.selectors import menu_for
 
 SESSION_KEY = "ocpizza_cart"
 MIN_QUANTITY = 1
 # MAX_QUANTITY (a web order's line limit) is the domain's rule (order.rules): the cart only
 # stores lines, so it reads the limit from there and cannot disagree with checkout.
+
+
+class CartLine(tuple):
+    """(product, quantity), as the cart always gave, with the line's key, recipe and subtotal."""
+
+    def __new__(cls, product, quantity, recipe):
+        line = super().__new__(cls, (product, quantity))
+        line.product, line.quantity, line.recipe = product, quantity, recipe
+        line.key = recipe.key
+        line.subtotal = recipe.unit_price * quantity
+        return line
 
 
 class Cart:
@@ -48,7 +65,7 @@ class Cart:
         data = self.session.get(SESSION_KEY) or {}
         self._pizzeria_id = data.get("pizzeria_id")
         self._delivery = data.get("delivery")
-        # JSON session keys are strings: product ids are kept as str keys.
+        # Line keys (LineChoice.key); a product without options is its id as text.
         self._quantities = {str(k): int(v) for k, v in (data.get("lines") or {}).items()}
         self._lines_cache = None
         self._pizzeria_cache = None
@@ -106,20 +123,28 @@ class Cart:
         self._save()
 
     # --- lines ----------------------------------------------------------------------
-    def add(self, product, quantity=1):
-        current = self._quantities.get(str(product.pk), 0)
+    def add(self, product, quantity=1, choice=None):
+        choice = choice or LineChoice(product_id=product.pk)
         self._check_quantity(quantity)
-        self.set_quantity(product, current + int(quantity))
+        recipe = self._recipe(choice)
+        current = self._quantities.get(recipe.key, 0)
+        self.set_quantity(recipe.key, current + int(quantity))
+        return recipe
 
-    def set_quantity(self, product, quantity):
+    def set_quantity(self, line, quantity):
+        """Set the quantity of a line (its key, or a product for the product as it comes)."""
         quantity = self._check_quantity(quantity)
-        self._check_product(product, quantity)
-        self._quantities[str(product.pk)] = quantity
+        choice = self._choice_of(line)
+        recipe = self._recipe(choice)
+        self._check_stock(recipe, quantity)
+        if recipe.key != choice.key:
+            self._quantities.pop(choice.key, None)
+        self._quantities[recipe.key] = quantity
         self._save()
 
-    def remove(self, product):
-        product_id = str(getattr(product, "pk", product))
-        if self._quantities.pop(product_id, None) is not None:
+    def remove(self, line):
+        key = self._key_of(line)
+        if key is not None and self._quantities.pop(key, None) is not None:
             self._save()
 
     def clear(self):
@@ -132,29 +157,51 @@ class Cart:
     def count(self):
         return sum(self._quantities.values())
 
-    def quantity_of(self, product):
-        return self._quantities.get(str(getattr(product, "pk", product)), 0)
+    def quantity_of(self, line):
+        return self._quantities.get(self._key_of(line) or "", 0)
 
     def lines(self):
-        """[(Product, quantity)] in menu order, products re-read from the database.
+        """[CartLine] in menu order, priced from the database by product.line_recipe.
 
-        Products deleted or taken off the menu since they were added are dropped (and
-        forgotten by the session)."""
+        Lines the menu no longer makes (a product deleted or taken off the menu, a size or an
+        extra no longer offered) are dropped, and forgotten by the session."""
         if self._lines_cache is None:
-            ids = [int(k) for k in self._quantities]
-            products = list(Product.objects.filter(pk__in=ids, is_active=True).order_by("category", "name"))
-            found = {str(p.pk) for p in products}
+            choices = {}
+            for key in self._quantities:
+                try:
+                    choices[key] = LineChoice.from_key(key)
+                except ValueError:
+                    continue
+            ids = {pid for choice in choices.values() for pid in choice.product_ids()}
+            menu = menu_for(ids) if ids else None
+            products = {p.pk: p for p in Product.objects.filter(pk__in=ids, is_active=True)} if ids else {}
+            lines = []
+            for key, choice in choices.items():
+                if choice.product_id not in products:
+                    continue
+                try:
+                    recipe = line_recipe(choice, menu)
+                except ValidationError:
+                    continue
+                if recipe.key == key:
+                    lines.append(CartLine(products[choice.product_id], self._quantities[key], recipe))
+            found = {line.key for line in lines}
             if found != set(self._quantities):
                 self._quantities = {k: v for k, v in self._quantities.items() if k in found}
                 self._save()
-            self._lines_cache = [(p, self._quantities[str(p.pk)]) for p in products]
-        return list(self._lines_cache)
+            lines.sort(key=lambda line: (line.product.category, line.product.name, line.key))
+            self._lines_cache = (lines, menu)
+        return list(self._lines_cache[0])
+
+    def order_lines(self):
+        """[(LineChoice, quantity)]: what checkout gives order.placing.place_order."""
+        return [(line.recipe.choice, line.quantity) for line in self.lines()]
 
     def total(self):
-        return sum((product.selling_price * quantity for product, quantity in self.lines()), Decimal("0.00"))
+        return sum((line.subtotal for line in self.lines()), Decimal("0.00"))
 
     def validate(self):
-        """Re-check the whole cart (at checkout): shop open, products on the menu, stock enough.
+        """Re-check the whole cart (at checkout): shop open, lines on the menu, stock enough.
 
         Raises ValidationError with one French message per problem."""
         errors = []
@@ -170,9 +217,12 @@ class Cart:
         if not lines:
             errors.append(_("Votre panier est vide."))
         if pizzeria is not None and lines:
-            availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p, _q in lines])
-            for product, quantity in lines:
-                errors.extend(self._stock_errors(product, quantity, availability[product.pk]))
+            menu = self._lines_cache[1]
+            availability = line_availability(pizzeria=pizzeria, recipes={line.key: line.recipe for line in lines}, menu=menu)
+            for line in lines:
+                shortfall = availability[line.key].shortfall(line.recipe.display_name, line.quantity)
+                if shortfall:
+                    errors.append(shortfall)
         if errors:
             raise ValidationError(errors)
 
@@ -188,27 +238,41 @@ class Cart:
             )
         return quantity
 
-    def _check_product(self, product, quantity):
-        pizzeria = self.pizzeria
-        if pizzeria is None:
-            raise ValidationError(_("Choisissez d'abord une pizzeria."))
-        if not product.is_active:
-            raise ValidationError(_("%(name)s n'est plus à la carte.") % {"name": product.name})
-        availability = product_availability(pizzeria=pizzeria, product_ids=[product.pk])[product.pk]
-        errors = self._stock_errors(product, quantity, availability)
-        if errors:
-            raise ValidationError(errors)
-
     @staticmethod
-    def _stock_errors(product, quantity, availability):
-        shortfall = availability.shortfall(product.name, quantity)
-        return [shortfall] if shortfall else []
+    def _key_of(line):
+        if isinstance(line, LineChoice):
+            return line.key
+        if hasattr(line, "pk"):
+            return str(line.pk)
+        return str(line) if line is not None else None
+
+    def _choice_of(self, line):
+        if isinstance(line, LineChoice):
+            return line
+        try:
+            return LineChoice.from_key(self._key_of(line))
+        except ValueError:
+            raise ValidationError(_("Ce produit n'existe pas.")) from None
+
+    def _recipe(self, choice):
+        """The line as the menu makes it now (product.line_recipe), or the menu's refusal; the
+        menu read is kept for the stock check that follows."""
+        if self.pizzeria is None:
+            raise ValidationError(_("Choisissez d'abord une pizzeria."))
+        self._menu = menu_for(choice.product_ids())
+        return line_recipe(choice, self._menu)
+
+    def _check_stock(self, recipe, quantity):
+        availability = line_availability(pizzeria=self.pizzeria, recipes={recipe.key: recipe}, menu=self._menu)
+        shortfall = availability[recipe.key].shortfall(recipe.display_name, quantity)
+        if shortfall:
+            raise ValidationError([shortfall])
 
     def _save(self):
         self._lines_cache = None
         self.session[SESSION_KEY] = {
             "pizzeria_id": self._pizzeria_id,
-            "lines": dict(self._quantities),
+            "lines": dict(self._quantities),  # {line key: quantity}
             "delivery": self._delivery,
         }
         self.session.modified = True

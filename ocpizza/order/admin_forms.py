@@ -13,6 +13,7 @@ from unfold.widgets import (
 from order import rules, workflow
 from order.models import Order
 from order.selectors import previous_phone_order
+from product.line_recipe import LineChoice
 
 
 class TransitionForm(forms.Form):
@@ -96,8 +97,12 @@ class StaffOrderForm(forms.Form):
 
     LINE_COUNT = 6
 
-    def __init__(self, *args, pizzerias, products, **kwargs):
+    def __init__(self, *args, pizzerias, products, options=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The menu's options (issue 16): {"sizes": [(id, name)], "extras": [(id, name)],
+        # "removable": [(ingredient id, name)], "halves": [(product id, name)]}; product.line_recipe
+        # refuses a combination the menu does not offer, with a French message on the form.
+        options = options or {}
         self.fields["pizzeria"].queryset = pizzerias
         if pizzerias.count() == 1:
             self.fields["pizzeria"].initial = pizzerias.first()
@@ -111,9 +116,28 @@ class StaffOrderForm(forms.Form):
                 label=_("Quantité"), min_value=1, max_value=rules.MAX_LINE_QUANTITY, required=False, initial=1,
                 widget=UnfoldAdminIntegerFieldWidget,
             )
+            self.fields[f"size_{index}"] = forms.TypedChoiceField(
+                label=_("Taille"), choices=[("", _("taille de référence")), *options.get("sizes", [])], coerce=int,
+                empty_value=None, required=False, widget=UnfoldAdminSelectWidget,
+            )
+            self.fields[f"half_{index}"] = forms.TypedChoiceField(
+                label=_("Moitié-moitié avec"), choices=[("", "—"), *options.get("halves", [])], coerce=int,
+                empty_value=None, required=False, widget=UnfoldAdminSelectWidget,
+            )
+            self.fields[f"extras_{index}"] = forms.TypedMultipleChoiceField(
+                label=_("Suppléments"), choices=options.get("extras", []), coerce=int, required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"remove_{index}"] = forms.TypedMultipleChoiceField(
+                label=_("Sans"), choices=options.get("removable", []), coerce=int, required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def line_fields(self):
-        return [(self[f"product_{i}"], self[f"quantity_{i}"]) for i in range(self.LINE_COUNT)]
+        return [
+            (self[f"product_{i}"], self[f"quantity_{i}"], self[f"size_{i}"], self[f"half_{i}"], self[f"extras_{i}"], self[f"remove_{i}"])
+            for i in range(self.LINE_COUNT)
+        ]
 
     def clean(self):
         """Lines, and the caller: found only by phone number among this pizzeria's own orders
@@ -123,7 +147,11 @@ class StaffOrderForm(forms.Form):
         for index in range(self.LINE_COUNT):
             product_id = data.get(f"product_{index}")
             if product_id:
-                lines.append((self.products[product_id], data.get(f"quantity_{index}") or 1))
+                choice = LineChoice(
+                    product_id=int(product_id), size_id=data.get(f"size_{index}"), half_id=data.get(f"half_{index}"),
+                    extra_ids=data.get(f"extras_{index}") or (), removed_ids=data.get(f"remove_{index}") or (),
+                )
+                lines.append((choice, data.get(f"quantity_{index}") or 1))
         if not lines:
             raise ValidationError(_("Ajoutez au moins un produit."))
         data["lines"] = lines

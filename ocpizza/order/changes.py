@@ -7,13 +7,15 @@ this module, which depends on neither.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError
 from order.derived import order_changed
+from order.line_items import fill_line, price_choices, save_needs
 from order.models import Order, OrderLine
 from order.money import from_cents
-from product.models import Product
+from product.line_recipe import LineChoice
 
 
 class ChangeNotAllowed(BusinessError):
@@ -22,19 +24,20 @@ class ChangeNotAllowed(BusinessError):
 
 @dataclass(frozen=True)
 class LineChange:
-    """The order's new lines: ((product_id, quantity, unit_price_cents), ...) and the new total,
-    and `base`, the fingerprint (payments.lines_fingerprint) of the order it was computed for."""
+    """The order's new lines: ((line key, quantity, unit_price_cents), ...) and the new total,
+    and `base`, the fingerprint (payments.lines_fingerprint) of the order it was computed for.
+    A line key is product.line_recipe.LineChoice.key ("12" for a product without options)."""
 
     lines: tuple
     base: str = ""
 
     @property
     def new_total(self):
-        return sum((from_cents(price) * quantity for _pid, quantity, price in self.lines), Decimal("0.00"))
+        return sum((from_cents(price) * quantity for _key, quantity, price in self.lines), Decimal("0.00"))
 
     def encode(self):
         # Short enough for Stripe metadata (500 characters) for any realistic order.
-        return self.base + ";" + ",".join(f"{pid}:{quantity}:{price}" for pid, quantity, price in self.lines)
+        return self.base + ";" + ",".join(f"{key}:{quantity}:{price}" for key, quantity, price in self.lines)
 
     @classmethod
     def decode(cls, text):
@@ -43,35 +46,49 @@ class LineChange:
             raise ValueError("change without the order it was computed for")
         lines = []
         for part in body.split(","):
-            pid, quantity, price = part.split(":")
-            lines.append((int(pid), int(quantity), int(price)))
+            key, quantity, price = part.split(":")
+            lines.append((LineChoice.from_key(key).key, int(quantity), int(price)))
         if not lines:
             raise ValueError("empty change")
         return cls(lines=tuple(lines), base=base)
 
 
 def apply_line_change(*, order, change):
-    """Replace the order's lines by `change` and its total (caller holds the order row lock)."""
+    """Replace the order's lines by `change` and its total (caller holds the order row lock).
+
+    A line kept or lowered keeps its price, choices and needs; a line raised or added was priced
+    by product.line_recipe when the change was planned, and takes today's recipe for its needs."""
     if order.status not in (Order.Status.AWAITING_CONFIRMATION, Order.Status.TO_PREPARE):
         raise ChangeNotAllowed(
             _("La commande %(number)s est « %(status)s » : elle ne peut plus être modifiée.")
             % {"number": order.number, "status": order.get_status_display()}
         )
-    products = Product.objects.in_bulk([pid for pid, _q, _p in change.lines])
-    if len(products) != len(change.lines):
-        raise ChangeNotAllowed(_("un produit n'existe plus"))
-    existing = {line.product_id: line for line in order.lines.all()}
-    keep = set()
-    for pid, quantity, price in change.lines:
-        line = existing.get(pid) or OrderLine(order=order, product=products[pid], product_name=products[pid].name)
+    existing = {line.options_key: line for line in order.lines.all()}
+    repriced = [
+        LineChoice.from_key(key) for key, quantity, _price in change.lines
+        if key not in existing or quantity > existing[key].quantity
+    ]
+    try:
+        recipes, _menu = price_choices(repriced) if repriced else ({}, None)
+    except ValidationError as exc:
+        raise ChangeNotAllowed(" ".join(exc.messages)) from None
+    keep, needs = set(), []
+    for key, quantity, price in change.lines:
+        line = existing.get(key) or OrderLine(order=order)
+        if key in recipes:
+            fill_line(line, recipes[key], unit_price=from_cents(price))
         line.quantity = quantity
         line.unit_price = from_cents(price)
         line.full_clean()
         line.save()
-        keep.add(pid)
-    for pid, line in existing.items():
-        if pid not in keep:
+        if key in recipes:
+            needs.append((line, recipes[key]))
+        keep.add(key)
+    for key, line in existing.items():
+        if key not in keep:
             line.delete()
+    if needs:
+        save_needs(needs)
     order.total = change.new_total
     order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
     order_changed(order)

@@ -34,8 +34,9 @@ from order.rules import MAX_WEB_LINE_QUANTITY as MAX_QUANTITY
 from order.services import cancel_order, place_order
 from order.settlement import cancel_open_intents
 from order.workflow import TransitionNotAllowed, find_transition
-from pizzeria.selectors import product_availability
-from product.models import Product
+from pizzeria.selectors import line_availability
+from product.line_recipe import LineChoice, line_recipe
+from product.selectors import menu_for
 
 
 class DuplicateCheckout(Exception):
@@ -104,19 +105,21 @@ def check_changeable(order, by):
 
 
 def plan_line_change(*, order, quantities):
-    """A LineChange from {product_id: quantity} typed by the customer (0 removes a line).
+    """A LineChange from {line key: quantity} typed by the customer (0 removes a line).
 
-    Prices are the server's at the moment of the change (issue 13 L3, docs/order-workflow.md):
-    a line kept or lowered keeps the price it was ordered at; a line raised or added is rung
-    again at today's selling price, the whole line, as a till re-enters a line whose quantity
-    changes (one line per product on the ticket, the kitchen's screen and the receipt). A
-    product off the menu can be lowered or removed, not raised. Every problem is reported at
-    once as a ValidationError in French."""
-    current = {line.product_id: line for line in order.lines.all()}
+    A line key is product.line_recipe.LineChoice.key: an order line's `options_key`, or a new
+    choice ("12" for a product without options, "12.s3.e5" for one with). Prices are the server's
+    at the moment of the change (issue 13 L3, docs/order-workflow.md): a line kept or lowered keeps
+    the price it was ordered at; a line raised or added is rung again at today's price, the whole
+    line, by product.line_recipe (size, extras, halves), as a till re-enters a line whose quantity
+    changes. A product off the menu can be lowered or removed, not raised. Every problem is
+    reported at once as a ValidationError in French."""
+    current = {line.options_key: line for line in order.lines.all()}
     errors, wanted = [], {}
-    for raw_pid, raw_quantity in quantities.items():
+    for raw_key, raw_quantity in quantities.items():
         try:
-            pid, quantity = int(raw_pid), int(str(raw_quantity).strip() or 0)
+            key = LineChoice.from_key(str(raw_key)).key
+            quantity = int(str(raw_quantity).strip() or 0)
         except (TypeError, ValueError):
             errors.append(_("Les quantités doivent être des nombres entiers."))
             continue
@@ -124,36 +127,49 @@ def plan_line_change(*, order, quantities):
             errors.append(_("Chaque quantité doit être comprise entre 0 et %(max)d.") % {"max": MAX_QUANTITY})
             continue
         if quantity:
-            wanted[pid] = quantity
+            wanted[key] = wanted.get(key, 0) + quantity
     if errors:
         raise ValidationError(sorted(set(errors)))
     if not wanted:
         raise ValidationError(_("Une commande ne peut pas être vide : pour tout retirer, annulez-la."))
-    products = Product.objects.in_bulk(list(wanted))
-    availability = product_availability(pizzeria=order.pizzeria, product_ids=list(wanted))
-    lines = []
-    for pid, quantity in sorted(wanted.items()):
-        product = products.get(pid)
-        line = current.get(pid)
-        extra = quantity - (line.quantity if line else 0)
-        if product is None or (line is None and not product.is_active):
-            errors.append(_("Un des produits demandés n'est pas à la carte."))
+    raised = [LineChoice.from_key(key) for key, quantity in wanted.items() if quantity > (current[key].quantity if key in current else 0)]
+    menu = menu_for({pid for choice in raised for pid in choice.product_ids()}) if raised else None
+    recipes = {}
+    for choice in raised:
+        try:
+            recipes[choice.key] = line_recipe(choice, menu)
+        except ValidationError as exc:
+            product = menu.products.get(choice.product_id)
+            if choice.key in current and product is not None and not product.is_active:
+                errors.append(
+                    _("%(product)s n'est plus à la carte : vous pouvez en retirer, pas en ajouter.") % {"product": product.name}
+                )
+            elif choice.key not in current and (product is None or not product.is_active):
+                errors.append(_("Un des produits demandés n'est pas à la carte."))
+            else:
+                errors.extend(exc.messages)
+    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu) if recipes else {}
+    lines = {}
+    for key, quantity in sorted(wanted.items()):
+        line = current.get(key)
+        recipe = recipes.get(key)
+        if recipe is None and line is None:
+            continue  # refused above
+        if recipe is not None:
+            shortfall = availability[key].shortfall(recipe.display_name, quantity)
+            if shortfall:
+                errors.append(shortfall)
+                continue
+            key = recipe.key  # "12.s<reference>" typed by hand is the line "12"
+        # A raised line is priced by the menu just now: today's price, not one the browser held.
+        price = recipe.unit_price if recipe is not None else line.unit_price
+        if key in lines:
+            errors.append(_("La même ligne est demandée deux fois."))
             continue
-        if extra > 0 and not product.is_active:
-            errors.append(
-                _("%(product)s n'est plus à la carte : vous pouvez en retirer, pas en ajouter.") % {"product": product.name}
-            )
-            continue
-        shortfall = availability[pid].shortfall(product.name, quantity) if extra > 0 else ""
-        if shortfall:
-            errors.append(shortfall)
-            continue
-        # `products` was read just now: today's price, not one the browser or the session held.
-        price = line.unit_price if line is not None and extra <= 0 else product.selling_price
-        lines.append((pid, quantity, to_cents(price)))
+        lines[key] = (key, quantity, to_cents(price))
     if errors:
-        raise ValidationError(errors)
-    change = LineChange(lines=tuple(lines), base=lines_fingerprint(order))
+        raise ValidationError(list(dict.fromkeys(errors)))
+    change = LineChange(lines=tuple(lines[key] for key in sorted(lines)), base=lines_fingerprint(order))
     check_order_total(change.new_total)  # the new total must fit its column like a new order's
     return change
 

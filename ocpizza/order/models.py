@@ -217,6 +217,21 @@ class OrderLine(TimeStampedModel):
     product_name = models.CharField(_("nom du produit"), max_length=100)
     quantity = models.PositiveSmallIntegerField(_("quantité"))
     unit_price = models.DecimalField(_("prix unitaire TTC"), max_digits=7, decimal_places=2)
+    # The customer's choices (issue 16), as product.line_recipe priced them: the line's identity in
+    # the order (LineChoice.key, "12" without options), the size and second half by foreign key,
+    # the extras as rows, and a snapshot of names, factor and quantities so that the ticket reads
+    # the same after the menu changes. What one unit takes from stock is in OrderLineNeed.
+    options_key = models.CharField(_("clé des choix"), max_length=200, default="")
+    size = models.ForeignKey(
+        "product.Size", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("taille")
+    )
+    second_half = models.ForeignKey(
+        "product.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("seconde moitié")
+    )
+    extras = models.ManyToManyField("product.Extra", blank=True, related_name="+", verbose_name=_("suppléments"))
+    options_label = models.CharField(_("choix"), max_length=255, blank=True)
+    choices = models.JSONField(_("choix détaillés"), default=dict, blank=True)
+    allergens = models.CharField(_("allergènes"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -225,7 +240,7 @@ class OrderLine(TimeStampedModel):
         verbose_name_plural = _("lignes de commande")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "product"], name="orderline_unique_product"),
+            models.UniqueConstraint(fields=["order", "options_key"], name="orderline_unique_choice"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
         ]
@@ -236,6 +251,32 @@ class OrderLine(TimeStampedModel):
     @property
     def line_total(self):
         return self.unit_price * self.quantity
+
+    @property
+    def description(self):
+        """"Reine — Grande 40 cm — + Mozzarella — sans champignons": the ticket's line."""
+        return f"{self.product_name} — {self.options_label}" if self.options_label else self.product_name
+
+
+class OrderLineNeed(models.Model):
+    """What ONE unit of an order line takes from stock, as product.line_recipe computed it when
+    the line was priced. accept_order takes line quantity × these, the kitchen ticket shows them:
+    later changes of the menu do not change an order already placed."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="needs", verbose_name=_("ligne"))
+    ingredient = models.ForeignKey(
+        "product.Ingredient", on_delete=models.PROTECT, related_name="+", verbose_name=_("ingrédient")
+    )
+    quantity = models.DecimalField(_("quantité par unité"), max_digits=10, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("besoin d'une ligne")
+        verbose_name_plural = _("besoins des lignes")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "ingredient"], name="orderlineneed_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderlineneed_positive"),
+        ]
 
 
 class OrderPrint(models.Model):

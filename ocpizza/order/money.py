@@ -106,7 +106,7 @@ def is_fully_paid(order):
 def lines_fingerprint(order):
     """A short digest of the order's lines and total: a change records the one it was computed
     for, and is applied only if the order still has it (a stale change is refunded instead)."""
-    parts = sorted(f"{line.product_id}:{line.quantity}:{to_cents(line.unit_price)}" for line in order.lines.all())
+    parts = sorted(f"{line.options_key}:{line.quantity}:{to_cents(line.unit_price)}" for line in order.lines.all())
     text = ",".join(parts) + f"|{to_cents(order.total)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

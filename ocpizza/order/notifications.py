@@ -87,7 +87,9 @@ def _body(order, status):
         lines.append(_("Le paiement en ligne vous sera remboursé."))
     lines.append("")
     for line in order.lines.all():
-        lines.append(f"{line.quantity} × {line.product_name} — {_euros(line.line_total)} €")
+        lines.append(f"{line.quantity} × {line.description} — {_euros(line.line_total)} €")
+        if line.allergens:
+            lines.append("  " + _("Allergènes : %(allergens)s") % {"allergens": line.allergens})
     lines.append(_("Total : %(total)s €") % {"total": _euros(order.total)})
     lines.append("")
     if order.customer_id:

@@ -1,7 +1,8 @@
 """The one entry point that creates orders: the site, phone and counter orders, imports, tests.
 
-Lines are merged and checked (quantity limit of order.rules, products on the menu and
-makeable in that pizzeria, all reported at once), prices come from the products now, and the
+Lines are merged and checked (quantity limit of order.rules, products and options on the menu
+and makeable in that pizzeria, all reported at once), prices and what each line takes from stock
+come from product.line_recipe and the menu now (issue 16), and the
 order starts where its payment method sends it (card: waits for Stripe; on delivery: kitchen).
 The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's.
 """
@@ -17,53 +18,63 @@ from order import booking, notifications, rules
 from order.derived import order_changed
 from order.models import Order, OrderLine
 from order.money import check_order_total
+from order.line_items import as_choice, fill_line, price_choices, save_needs
 from pizzeria.models import Pizzeria
-from pizzeria.selectors import product_availability
-from product.models import Product
+from pizzeria.selectors import line_availability
 
 
 def _merge_lines(lines):
-    """[(product, quantity)] -> {product_id: (product, total quantity)}, validated."""
+    """[(product | LineChoice | line key, quantity)] -> {choice key: (LineChoice, total quantity)},
+    quantities checked (the menu is read later, once for every line)."""
     merged = {}
     for item in lines or ():
         try:
-            product, quantity = item
+            what, quantity = item
         except (TypeError, ValueError):
             raise ValidationError(_("Ligne de commande illisible."))
+        choice = as_choice(what)
+        label = what if hasattr(what, "pk") else _("ce produit")
         try:
             quantity = int(quantity)
         except (TypeError, ValueError):
-            raise ValidationError(_("La quantité de %(product)s doit être un nombre entier.") % {"product": product})
+            raise ValidationError(_("La quantité de %(product)s doit être un nombre entier.") % {"product": label})
         if quantity < 1:
-            raise ValidationError(_("La quantité de %(product)s doit être au moins 1.") % {"product": product})
-        previous = merged.get(product.pk)
-        total = quantity + (previous[1] if previous else 0)
-        if total > rules.MAX_LINE_QUANTITY:
-            raise ValidationError(
-                _("Au plus %(max)s × %(product)s par commande.") % {"max": rules.MAX_LINE_QUANTITY, "product": product}
-            )
-        merged[product.pk] = (product, total)
+            raise ValidationError(_("La quantité de %(product)s doit être au moins 1.") % {"product": label})
+        previous = merged.get(choice.key)
+        merged[choice.key] = (choice, quantity + (previous[1] if previous else 0))
     if not merged:
         raise ValidationError(_("La commande est vide : ajoutez au moins un produit."))
     return merged
 
 
-def _check_products(pizzeria, merged):
-    """Inactive or not makeable products are refused by name, all reported at once."""
-    fresh = Product.objects.in_bulk(list(merged))  # prices and flags as they are now, not as the caller saw them
-    availability = product_availability(pizzeria=pizzeria, product_ids=list(merged))
+def price_lines(pizzeria, lines):
+    """[(LineRecipe, quantity)] of `lines` as the menu and the shop's stock allow them now.
+
+    Every line is priced by product.line_recipe from the menu as it is now (never from the
+    caller); lines that come to the same choice (a product without size and the same product in
+    its reference size) are merged; products off the menu, choices the menu does not offer, the
+    quantity limit of order.rules and shortfalls of stock are refused, all reported at once."""
+    merged = _merge_lines(lines)
+    recipes, menu = price_choices([choice for choice, _quantity in merged.values()])
+    priced = {}
+    for key, (_choice, quantity) in merged.items():
+        recipe = recipes[key]
+        previous = priced.get(recipe.key)
+        priced[recipe.key] = (recipe, quantity + (previous[1] if previous else 0))
     errors = []
-    for product_id, (product, quantity) in merged.items():
-        current = fresh.get(product_id)
-        if current is None or not current.is_active:
-            errors.append(_("%(product)s n'est plus à la carte.") % {"product": product})
-            continue
-        shortfall = availability[product_id].shortfall(current.name, quantity)
+    for recipe, quantity in priced.values():
+        if quantity > rules.MAX_LINE_QUANTITY:
+            errors.append(
+                _("Au plus %(max)s × %(product)s par commande.") % {"max": rules.MAX_LINE_QUANTITY, "product": recipe.product_name}
+            )
+    availability = line_availability(pizzeria=pizzeria, recipes={k: r for k, (r, _q) in priced.items()}, menu=menu)
+    for key, (recipe, quantity) in priced.items():
+        shortfall = availability[key].shortfall(recipe.display_name, quantity)
         if shortfall:
             errors.append(shortfall)
-        merged[product_id] = (current, quantity)
     if errors:
         raise ValidationError(errors)
+    return list(priced.values())
 
 
 def _apply_address(order, address):
@@ -115,7 +126,8 @@ def place_order(
 ) -> Order:
     """Create an order for the site, a phone or counter order, an import or a test alike.
 
-    Prices come from the products now (selling_price), never from the caller. A card order
+    `lines` are (product | LineChoice | line key, quantity). Prices come from the menu now
+    (product.line_recipe), never from the caller. A card order
     waits for Stripe (AWAITING_CONFIRMATION, then confirm_order); a pay-on-delivery order goes
     straight to the kitchen (TO_PREPARE).
 
@@ -136,8 +148,7 @@ def place_order(
         if by is None or not has_role(by, pizzeria, *rules.SHOP_DESK_ROLES):
             raise ValidationError(_("Seule l'équipe de cette pizzeria peut saisir une commande par téléphone ou au comptoir."))
 
-    merged = _merge_lines(lines)
-    _check_products(pizzeria, merged)
+    priced = price_lines(pizzeria, lines)
 
     contact = contact or {}
     order = Order(
@@ -172,20 +183,14 @@ def place_order(
         order.status = Order.Status.TO_PREPARE
         order.payment_status = Order.PaymentStatus.TO_PAY_ON_DELIVERY
         order.confirmed_at = now
-    order.total = check_order_total(
-        sum((product.selling_price * quantity for product, quantity in merged.values()), Decimal("0"))
-    )
+    order.total = check_order_total(sum((recipe.unit_price * quantity for recipe, quantity in priced), Decimal("0")))
     order.full_clean()
     order.save()
     OrderLine.objects.bulk_create(
-        [
-            OrderLine(
-                order=order, product=product, product_name=product.name, quantity=quantity,
-                unit_price=product.selling_price,
-            )
-            for product, quantity in merged.values()
-        ]
+        [fill_line(OrderLine(order=order, quantity=quantity), recipe) for recipe, quantity in priced]
     )
+    saved = {line.options_key: line for line in order.lines.all()}
+    save_needs([(saved[recipe.key], recipe) for recipe, _quantity in priced])
     order_changed(order)
     if order.status == Order.Status.TO_PREPARE:
         notifications.status_changed(order)

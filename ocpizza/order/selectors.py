@@ -7,10 +7,10 @@ from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
 from account.roles import has_role, is_head_office, pizzerias_of
-from order.models import Order, OrderLine
+from order.models import OrderLineNeed, Order, OrderLine
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
-from product.models import RecipeLine, Reminder
+from product.models import Reminder
 
 KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
 DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
@@ -27,10 +27,12 @@ def queue_pizzerias(user, roles):
 def _with_lines(queryset, *, recipes):
     lines = OrderLine.objects.select_related("product").order_by("pk")
     if recipes:
+        # The recipe a line was priced with (product.line_recipe: size, extras, removals, halves),
+        # stored with it: the ticket shows what accept_order takes, even if the menu changed since.
         lines = lines.prefetch_related(
             Prefetch(
-                "product__recipe_lines",
-                queryset=RecipeLine.objects.select_related("ingredient__unit").order_by("ingredient__name"),
+                "needs",
+                queryset=OrderLineNeed.objects.select_related("ingredient__unit").order_by("ingredient__name"),
             ),
             Prefetch(
                 "product__reminders",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ocpizza.business import BusinessError, message_of
 from order import rules, workflow
 from order.derived import order_changed
-from order.models import Order, OrderLine, Payment
+from order.models import Order, OrderLineNeed, Payment
 from order.money import CENT, euros, money_ceiling, net_received
 from order.placing import place_order
 from order.refunds import refund_order
@@ -52,19 +52,19 @@ __all__ = [
 
 @transaction.atomic
 def accept_order(order: Order, *, by) -> Order:
-    """The kitchen takes the order: → in preparation, and the recipe quantities leave the stock.
+    """The kitchen takes the order: → in preparation, and what its lines need leaves the stock.
 
     All or nothing under row locks taken in pk order (no deadlock between two kitchens);
     a shortfall raises InsufficientStock listing every missing ingredient and takes nothing.
     A fixed number of queries whatever the number of lines and ingredients.
     """
     locked = move(order, "accept", by)
+    # What each unit of each line takes was computed by product.line_recipe when the line was
+    # priced (sizes, extras, removals, halves) and stored with it (OrderLineNeed): one query.
     needs = defaultdict(Decimal)
-    rows = OrderLine.objects.filter(order=locked, product__recipe_lines__isnull=False).values_list(
-        "product__recipe_lines__ingredient_id", "product__recipe_lines__quantity", "quantity"
-    )
-    for ingredient_id, recipe_quantity, line_quantity in rows:
-        needs[ingredient_id] += recipe_quantity * line_quantity
+    rows = OrderLineNeed.objects.filter(line__order=locked).values_list("ingredient_id", "quantity", "line__quantity")
+    for ingredient_id, unit_quantity, line_quantity in rows:
+        needs[ingredient_id] += unit_quantity * line_quantity
     take_stock(pizzeria_id=locked.pizzeria_id, needs=needs, order=locked, by=user_or_none(by))
     now = timezone.now()
     locked.pizzaiolo = user_or_none(by)

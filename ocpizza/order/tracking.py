@@ -2,13 +2,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from order.models import Order, Payment
 from order.money import euros
-from pizzeria.selectors import product_availability
+from pizzeria.selectors import line_availability
+from product.line_recipe import LineChoice, line_recipe
 from product.models import Product
-from product.selectors import menu_order
+from product.selectors import menu_for, menu_order
 
 
 @dataclass(frozen=True)
@@ -59,19 +61,44 @@ def order_timeline(order):
     return sorted(steps, key=_story_order)
 
 
+@dataclass(frozen=True)
+class ChangeRow:
+    """A row of the change page: a line of the order (with its choices) or a product to add."""
+
+    key: str  # product.line_recipe.LineChoice.key, the name of the quantity field
+    name: str
+    ordered: object  # the unit price it was ordered at, None for a product not in the order
+    today: object  # today's unit price (product.line_recipe), None when the menu no longer makes it
+
+
 def orderable_products(order):
-    """[(product, price ordered, today's price)] the customer may have in a change of `order`:
-    its current lines and the pizzeria's active products it can make now (price ordered None).
+    """[ChangeRow] the customer may have in a change of `order`: its current lines with their
+    choices, and the pizzeria's active products it can make now in their reference size.
 
     Both prices are shown because a line kept or lowered keeps its price and a line raised is
     re-priced at today's (order.checkout.plan_line_change, issue 13 L3)."""
-    lines = {line.product_id: line for line in order.lines.select_related("product")}
-    products = list(Product.objects.filter(is_active=True).order_by(*menu_order()))
-    availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products])
-    rows = [(line.product, line.unit_price, line.product.selling_price) for line in lines.values()]
-    rows += [
-        (product, None, product.selling_price)
-        for product in products
-        if product.pk not in lines and availability[product.pk].is_available
+    lines = list(order.lines.all())
+    products = list(Product.objects.filter(is_active=True).order_by(*menu_order()).values_list("pk", flat=True))
+    choices = [LineChoice.from_key(line.options_key) for line in lines]
+    choices += [LineChoice(product_id=pk) for pk in products]
+    menu = menu_for({pid for choice in choices for pid in choice.product_ids()})
+    recipes = {}
+    for choice in choices:
+        try:
+            recipes[choice.key] = line_recipe(choice, menu)
+        except ValidationError:
+            pass  # off the menu now: can be lowered or removed, not raised
+    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu)
+    rows = [
+        ChangeRow(line.options_key, line.description, line.unit_price,
+                  recipes[line.options_key].unit_price if line.options_key in recipes else None)
+        for line in lines
     ]
+    in_order = {line.options_key for line in lines}
+    for pk in products:
+        recipe = recipes.get(str(pk))
+        if recipe is None or recipe.key in in_order or not availability[recipe.key].is_available:
+            continue
+        name = f"{recipe.product_name} — {recipe.options_label}" if recipe.options_label else recipe.product_name
+        rows.append(ChangeRow(recipe.key, name, None, recipe.unit_price))
     return rows

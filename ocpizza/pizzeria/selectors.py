@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -10,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
 from pizzeria.models import Pizzeria, Stock
-from product.models import Product, RecipeLine
-from product.selectors import algolia_search_ids, database_search, menu_order, search_backend, typo_matches
+from product.line_recipe import LineChoice, line_recipe
+from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size
+from product.selectors import algolia_search_ids, database_search, menu_for, menu_order, search_backend, typo_matches
 
 
 def scope_to_user(queryset, user, path="pizzeria", roles=()):
@@ -57,6 +59,39 @@ class Availability:
         return ""
 
 
+def availability_of(needs, stock, names):
+    """Availability of something that takes `needs` ({ingredient_id: quantity per unit}) from
+    `stock` ({ingredient_id: quantity}, a missing line counts as zero); `names` gives the limiting
+    ingredient's name ({id: IngredientInfo or str}). Pure: the one computation of "how many can
+    this shop make" for a line with options (sizes, extras, halves)."""
+    best = None
+    for ingredient_id, quantity in sorted(needs.items()):
+        if quantity <= 0:
+            continue
+        count = int(Decimal(stock.get(ingredient_id, 0)) // quantity)
+        if best is None or count < best.makeable:
+            name = names.get(ingredient_id)
+            best = Availability(makeable=count, limiting_ingredient=getattr(name, "name", name))
+    return best or Availability(makeable=None)
+
+
+def stock_levels(*, pizzeria, ingredient_ids=None):
+    """{ingredient_id: quantity} of a shop's stock, in one query."""
+    rows = Stock.objects.filter(pizzeria=pizzeria)
+    if ingredient_ids is not None:
+        rows = rows.filter(ingredient_id__in=list(ingredient_ids))
+    return dict(rows.values_list("ingredient_id", "quantity"))
+
+
+def line_availability(*, pizzeria, recipes, menu, stock=None):
+    """{key: Availability} of lines already priced by product.line_recipe ({key: LineRecipe}), from
+    the shop's stock in one query (or `stock` when the caller has read it)."""
+    if stock is None:
+        wanted = {i for recipe in recipes.values() for i in recipe.needs}
+        stock = stock_levels(pizzeria=pizzeria, ingredient_ids=wanted) if wanted else {}
+    return {key: availability_of(recipe.needs, stock, menu.ingredients) for key, recipe in recipes.items()}
+
+
 def product_availability(*, pizzeria, product_ids=None):
     """{product_id: Availability} from the pizzeria's stock and the recipes, in one query.
 
@@ -82,21 +117,97 @@ def product_availability(*, pizzeria, product_ids=None):
 
 
 @dataclass(frozen=True)
+class SizeOffer:
+    """A size of a product on the catalogue: its price and how many the shop can make now."""
+
+    size_id: int
+    name: str
+    price: Decimal
+    availability: Availability
+    is_reference: bool = False
+
+
+@dataclass(frozen=True)
+class ExtraOffer:
+    """An extra on a product's card: its price per size and the sizes the shop can still add it to."""
+
+    extra_id: int
+    name: str
+    prices: dict  # {size_id: price}
+    possible_sizes: frozenset  # size ids where the product with this extra can be made now
+
+
+@dataclass(frozen=True)
 class CatalogueItem:
     product: Product
     ingredients: list
     availability: Availability
+    sizes: tuple = ()  # SizeOffer, smallest first; empty: sold without size
+    extras: tuple = ()  # ExtraOffer
+    removable: tuple = ()  # (ingredient_id, name) the customer may ask to leave out
+    halves: tuple = ()  # (product_id, name, {size_id: price}) it can be paired with, half and half
+    allergens: str = ""  # of the reference recipe (product.line_recipe.allergen_text)
 
     @property
     def is_available(self):
         return self.availability.is_available
 
 
-def catalogue(*, pizzeria, query="", category=""):
-    """The pizzeria's menu with each product's ingredients and availability.
+def _offers(product, menu, stock, half_partners):
+    """Sizes, extras, removals and halves of one product, each priced and checked against the
+    shop's stock by product.line_recipe (the same function as the cart and accept_order)."""
+    info = menu.products[product.pk]
+    base = line_recipe(LineChoice(product_id=product.pk), menu)
+    reference = menu.reference_size(info)
+    sizes = []
+    for size in menu.sizes_of(info):
+        recipe = line_recipe(LineChoice(product_id=product.pk, size_id=size.id), menu)
+        sizes.append(
+            SizeOffer(
+                size_id=size.id, name=size.name, price=recipe.unit_price,
+                availability=availability_of(recipe.needs, stock, menu.ingredients), is_reference=size == reference,
+            )
+        )
+    extras = []
+    if sizes:
+        for extra in sorted(menu.extras.values(), key=lambda e: e.name):
+            if not extra.is_active or not extra.prices:
+                continue
+            possible = set()
+            for size in sizes:
+                if size.size_id not in extra.prices:
+                    continue
+                try:
+                    recipe = line_recipe(LineChoice(product_id=product.pk, size_id=size.size_id, extra_ids=(extra.id,)), menu)
+                except ValidationError:
+                    continue
+                if availability_of(recipe.needs, stock, menu.ingredients).is_available:
+                    possible.add(size.size_id)
+            extras.append(ExtraOffer(extra_id=extra.id, name=extra.name, prices=dict(extra.prices), possible_sizes=frozenset(possible)))
+    removable = tuple(
+        (item.ingredient_id, menu.ingredients[item.ingredient_id].name) for item in info.recipe if item.removable
+    )
+    halves = ()
+    if info.allows_halves and sizes:
+        halves = tuple(
+            (other.id, other.name, dict(other.size_prices)) for other in half_partners if other.id != product.pk
+        )
+    if sizes and any(s.availability.makeable is None for s in sizes):
+        availability = Availability(makeable=None)
+    elif sizes:  # the size that can be made most often (the smallest when none can)
+        availability = max((s.availability for s in sizes), key=lambda a: a.makeable)
+    else:
+        availability = availability_of(base.needs, stock, menu.ingredients)
+    return availability, tuple(sizes), tuple(extras), removable, halves, base.allergen_text
 
-    A fixed number of queries whatever the size of the menu: products, the ingredient names of
-    their recipes (one query), and availability (one query); Algolia adds none to the database."""
+
+def catalogue(*, pizzeria, query="", category=""):
+    """The pizzeria's menu with each product's ingredients, options and availability.
+
+    A fixed number of queries whatever the size of the menu and the number of its options:
+    products, the menu as product.line_recipe reads it (product.selectors.menu_for) and the
+    shop's stock (one query); Algolia adds none to the database. A product sold in sizes is
+    available when one of its sizes is."""
     products = Product.objects.filter(is_active=True)
     if category:
         products = products.filter(category=category)
@@ -113,40 +224,47 @@ def catalogue(*, pizzeria, query="", category=""):
     if not products and query and order is None:
         # Nothing matched exactly: a typo? ("margarita" finds the Margherita, issue 19)
         products = list(typo_matches(menu, query).order_by(*menu_order()))
-    # Ingredient names as plain tuples: building RecipeLine and Ingredient objects for every line
-    # of every product was most of the page's time.
-    ingredients = {}
-    if products:
-        rows = RecipeLine.objects.filter(product_id__in=[p.pk for p in products]).order_by("pk")
-        for product_id, name in rows.values_list("product_id", "ingredient__name"):
-            ingredients.setdefault(product_id, []).append(name)
     if order is not None:
         rank = {pk: i for i, pk in enumerate(order)}
         products.sort(key=lambda p: rank.get(p.pk, len(rank)))
-    availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products]) if products else {}
-    return [
-        CatalogueItem(
-            product=product,
-            ingredients=ingredients.get(product.pk, []),
-            availability=availability[product.pk],
+    if not products:
+        return []
+    # Halves pair with any active product that allows them, even one a search or a category left
+    # out (without either, `products` already holds every active product).
+    menu = menu_for(products=products, with_halves=bool(query or category))
+    stock = stock_levels(pizzeria=pizzeria)
+    partners = sorted((p for p in menu.products.values() if p.allows_halves and p.is_active), key=lambda p: p.name)
+    items = []
+    for product in products:
+        availability, sizes, extras, removable, halves, allergens = _offers(product, menu, stock, partners)
+        items.append(
+            CatalogueItem(
+                product=product,
+                ingredients=[menu.ingredients[item.ingredient_id].name for item in menu.products[product.pk].recipe],
+                availability=availability, sizes=sizes, extras=extras, removable=removable, halves=halves,
+                allergens=allergens,
+            )
         )
-        for product in products
-    ]
+    return items
 
 
 def _catalogue_version_sql(shop_id_sql):
-    stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
+    """Scalar subqueries: the shop's stock, then the latest update and row count of every table
+    the menu is read from (products, recipes, ingredients and their allergens, sizes, prices per
+    size, extras)."""
+    stock = Stock._meta.db_table
+    menu_tables = [model._meta.db_table for model in (Product, RecipeLine, Ingredient, Size, ProductSize, Extra, ExtraPrice)]
     return (
         f"(SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = {shop_id_sql}),"
-        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = {shop_id_sql}),"
-        f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
-        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
+        f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = {shop_id_sql})"
+        + "".join(f", (SELECT MAX(updated_at) FROM {table}), (SELECT COUNT(*) FROM {table})" for table in menu_tables)
     )
 
 
 def catalogue_version(*, pizzeria):
     """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
-    products or the recipes (latest update and row count of each, so deletions count too).
+    products, the recipes, the ingredients (allergens), sizes, prices per size and extras (latest
+    update and row count of each, so deletions count too).
 
     One query of scalar subqueries; every write of these tables goes through save(),
     bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -6,8 +7,18 @@ from account.roles import is_head_office, pizzerias_with_perm
 from ocpizza.admin_base import BusinessAdmin, FrenchDecimalsMixin, HeadOfficeWriteMixin
 from product.admin_forms import ProductForm
 from product.import_admin import SpreadsheetAdminMixin
-from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
-from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
+from product.allergens import Allergen
+from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Reminder, Size, Unit
+from product.resources import (
+    ExtraPriceResource,
+    ExtraResource,
+    IngredientResource,
+    ProductResource,
+    ProductSizeResource,
+    RecipeLineResource,
+    SizeResource,
+    UnitResource,
+)
 
 
 @admin.register(Unit)
@@ -17,11 +28,25 @@ class UnitAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     search_fields = ["name", "symbol"]
 
 
+class IngredientForm(forms.ModelForm):
+    """The 14 EU allergens as check boxes (product.allergens), stored as their codes."""
+
+    allergens = forms.MultipleChoiceField(
+        label=_("Allergènes"), choices=Allergen.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez aussi « allergènes renseignés » : sans elle, l'ingrédient est affiché « non renseigné »."),
+    )
+
+    class Meta:
+        model = Ingredient
+        fields = ["name", "unit", "low_stock_threshold", "allergens", "allergens_known"]
+
+
 @admin.register(Ingredient)
 class IngredientAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     resource_classes = [IngredientResource]
-    list_display = ["name", "unit", "low_stock_threshold"]
-    list_filter = ["unit"]
+    form = IngredientForm
+    list_display = ["name", "unit", "low_stock_threshold", "allergens_known"]
+    list_filter = ["unit", "allergens_known"]
     search_fields = ["name"]
     list_select_related = ["unit"]
 
@@ -30,7 +55,13 @@ class RecipeLineInline(FrenchDecimalsMixin, TabularInline):
     model = RecipeLine
     extra = 0
     autocomplete_fields = ["ingredient"]
-    fields = ["ingredient", "quantity"]
+    fields = ["ingredient", "quantity", "removable"]
+
+
+class ProductSizeInline(TabularInline):
+    model = ProductSize
+    extra = 0
+    fields = ["size", "price"]
 
 
 class ReminderInline(TabularInline):
@@ -52,9 +83,9 @@ class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     list_editable = []
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [RecipeLineInline, ReminderInline]
+    inlines = [RecipeLineInline, ProductSizeInline, ReminderInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "category", "description", "image", "is_active"]}),
+        (None, {"fields": ["name", "slug", "category", "description", "image", "is_active", "allows_halves"]}),
         (_("Prix"), {"fields": ["price", "discount_price", "confirm_price"]}),
     ]
 
@@ -100,3 +131,48 @@ class ReminderAdmin(BusinessAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj, "delete")
+
+
+# --- the menu's options (issue 16): head office writes, audited, by form or spreadsheet ----------
+
+
+@admin.register(Size)
+class SizeAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [SizeResource]
+    list_display = ["name", "code", "factor", "position"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ProductSize)
+class ProductSizeAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [ProductSizeResource]
+    list_display = ["product", "size", "price"]
+    list_filter = ["size"]
+    search_fields = ["product__name"]
+    list_select_related = ["product", "size"]
+    autocomplete_fields = ["product"]
+
+
+class ExtraPriceInline(TabularInline):
+    model = ExtraPrice
+    extra = 0
+    fields = ["size", "price"]
+
+
+@admin.register(Extra)
+class ExtraAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [ExtraResource]
+    list_display = ["name", "ingredient", "quantity", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "ingredient__name"]
+    list_select_related = ["ingredient"]
+    autocomplete_fields = ["ingredient"]
+    inlines = [ExtraPriceInline]
+
+
+@admin.register(ExtraPrice)
+class ExtraPriceAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
+    resource_classes = [ExtraPriceResource]
+    list_display = ["extra", "size", "price"]
+    list_filter = ["size"]
+    list_select_related = ["extra", "size"]

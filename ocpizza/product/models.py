@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ocpizza.models import TimeStampedModel
+from product.allergens import CODES as ALLERGEN_CODES
 
 
 class Unit(TimeStampedModel):
@@ -31,6 +32,10 @@ class Ingredient(TimeStampedModel):
     low_stock_threshold = models.DecimalField(
         _("seuil de stock bas"), max_digits=12, decimal_places=3, default=Decimal("0")
     )
+    # EU allergen codes (product.allergens); `allergens_known` False means nobody has checked yet:
+    # shown as "non renseigné", never as "no allergen".
+    allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+    allergens_known = models.BooleanField(_("allergènes renseignés"), default=False)
 
     history = HistoricalRecords()
 
@@ -44,6 +49,19 @@ class Ingredient(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        codes = self.allergens
+        if not isinstance(codes, list):
+            raise ValidationError({"allergens": _("La liste des allergènes est illisible.")})
+        unknown = [str(c) for c in codes if c not in ALLERGEN_CODES]
+        if unknown:
+            raise ValidationError({"allergens": _("Allergène inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}})
+        if codes and not self.allergens_known:
+            raise ValidationError(
+                {"allergens_known": _("Des allergènes sont indiqués : cochez « allergènes renseignés ».")}
+            )
+        self.allergens = [c for c in ALLERGEN_CODES if c in set(codes)]  # one order, no duplicates
 
 
 # A price multiplied or divided by more than this in one change is probably a typo (issue 19:
@@ -75,6 +93,9 @@ class Product(TimeStampedModel):
         _("prix remisé TTC"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     is_active = models.BooleanField(_("à la carte"), default=True)
+    allows_halves = models.BooleanField(
+        _("moitié-moitié"), default=False, help_text=_("Peut être vendue en demi-pizza, avec une autre qui le permet.")
+    )
     image = models.ImageField(_("photo"), upload_to="products/", blank=True)
 
     history = HistoricalRecords()
@@ -118,6 +139,7 @@ class RecipeLine(TimeStampedModel):
         Ingredient, on_delete=models.PROTECT, related_name="recipe_lines", verbose_name=_("ingrédient")
     )
     quantity = models.DecimalField(_("quantité"), max_digits=10, decimal_places=3)
+    removable = models.BooleanField(_("retirable"), default=True, help_text=_("Le client peut demander la pizza sans cet ingrédient."))
 
     history = HistoricalRecords()
 
@@ -132,6 +154,96 @@ class RecipeLine(TimeStampedModel):
 
     def __str__(self):
         return f"{self.product} : {self.quantity} {self.ingredient.unit} {self.ingredient}"
+
+
+class Size(TimeStampedModel):
+    """A size pizzas are sold in (e.g. "Grande 40 cm"); its factor multiplies recipes and extras."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("nom"), max_length=50, unique=True)
+    factor = models.DecimalField(_("coefficient de recette"), max_digits=5, decimal_places=3)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("taille")
+        verbose_name_plural = _("tailles")
+        ordering = ["position", "factor", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(factor__gt=0), name="size_factor_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProductSize(TimeStampedModel):
+    """A product is sold in this size at this price (a product without any is sold without size)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sizes", verbose_name=_("produit"))
+    size = models.ForeignKey(Size, on_delete=models.PROTECT, related_name="products", verbose_name=_("taille"))
+    price = models.DecimalField(_("prix TTC"), max_digits=7, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prix par taille")
+        verbose_name_plural = _("prix par taille")
+        ordering = ["product__name", "size__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "size"], name="productsize_unique"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="productsize_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} {self.size} : {self.price} €"
+
+
+class Extra(TimeStampedModel):
+    """A topping added on demand: `quantity` of its ingredient at factor 1, scaled by the size."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    ingredient = models.ForeignKey(
+        Ingredient, on_delete=models.PROTECT, related_name="extras", verbose_name=_("ingrédient")
+    )
+    quantity = models.DecimalField(_("quantité (taille de référence)"), max_digits=10, decimal_places=3)
+    is_active = models.BooleanField(_("proposé"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supplément")
+        verbose_name_plural = _("suppléments")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="extra_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExtraPrice(TimeStampedModel):
+    """The price of an extra in one size; an extra is offered only in the sizes it has a price for."""
+
+    extra = models.ForeignKey(Extra, on_delete=models.CASCADE, related_name="prices", verbose_name=_("supplément"))
+    size = models.ForeignKey(Size, on_delete=models.PROTECT, related_name="extra_prices", verbose_name=_("taille"))
+    price = models.DecimalField(_("prix TTC"), max_digits=7, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prix d'un supplément")
+        verbose_name_plural = _("prix des suppléments")
+        ordering = ["extra__name", "size__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["extra", "size"], name="extraprice_unique"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="extraprice_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.extra} {self.size} : {self.price} €"
 
 
 class Reminder(TimeStampedModel):

@@ -23,7 +23,37 @@ from product.spreadsheet_widgets import (
     NaturalKeyWidget,
     TextWidget,
 )
-from product.models import Ingredient, Product, RecipeLine, Unit
+from product.allergens import Allergen
+from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size, Unit
+
+
+class AllergensWidget(TextWidget):
+    """The EU allergens of an ingredient (product.allergens), by French name or code, separated
+    by commas: "Lait, Céréales contenant du gluten". Exported as names, in the regulation's order."""
+
+    NAMES = {**{natural(str(label)): code for code, label in Allergen.choices}, **{natural(code): code for code in Allergen.values}}
+
+    def __init__(self):
+        super().__init__(max_length=500)
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs) or ""
+        codes, unknown = [], []
+        for part in (p.strip() for p in text.replace(";", ",").split(",")):
+            if not part:
+                continue
+            code = self.NAMES.get(natural(part))
+            (codes if code else unknown).append(code or part)
+        if unknown:
+            raise ValueError(
+                _("Allergène inconnu : %(names)s (les 14 de la réglementation européenne, par ex. « Lait », « Céréales contenant du gluten »).")
+                % {"names": ", ".join(f"« {u[:40]} »" for u in unknown)}
+            )
+        return [code for code in Allergen.values if code in set(codes)]
+
+    def render(self, value, obj=None, **kwargs):
+        labels = dict(Allergen.choices)
+        return ", ".join(str(labels[code]) for code in Allergen.values if code in set(value or ()))
 
 
 def _by_natural_key(queryset, attribute):
@@ -74,13 +104,24 @@ class IngredientResource(SpreadsheetResource):
         widget=FrenchDecimalWidget(max_digits=12, decimal_places=3),
     )
 
+    # Issue 16: "allergenes_renseignes" = non (or empty on a new line) says nobody has checked;
+    # "oui" with an empty "allergenes" says the ingredient has none of the 14.
+    allergenes = Field(attribute="allergens", column_name="allergenes", widget=AllergensWidget())
+    allergenes_renseignes = Field(attribute="allergens_known", column_name="allergenes_renseignes", widget=FrenchBooleanWidget())
+
     required_columns = ("nom", "unite")
     template_name = "ingredients"  # fixtures/templates/ingredients.csv|xlsx, and the export file name
     key_columns = ("nom",)
 
+    def validate_row(self, instance, row, **kwargs):
+        if instance.allergens and not instance.allergens_known:
+            raise ValidationError(
+                {"allergenes_renseignes": _("Des allergènes sont indiqués : écrivez « oui » dans allergenes_renseignes.")}
+            )
+
     class Meta:
         model = Ingredient
-        fields = ("nom", "unite", "seuil_stock_bas")
+        fields = ("nom", "unite", "seuil_stock_bas", "allergenes", "allergenes_renseignes")
         import_id_fields = ("nom",)
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
@@ -112,6 +153,7 @@ class ProductResource(SpreadsheetResource):
         attribute="discount_price", column_name="prix_remise", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2)
     )
     a_la_carte = Field(attribute="is_active", column_name="a_la_carte", widget=FrenchBooleanWidget())
+    moitie_moitie = Field(attribute="allows_halves", column_name="moitie_moitie", widget=FrenchBooleanWidget())
 
     required_columns = ("identifiant", "nom", "prix")
     template_name = "produits"  # fixtures/templates/produits.csv|xlsx, and the export file name
@@ -119,7 +161,7 @@ class ProductResource(SpreadsheetResource):
 
     class Meta:
         model = Product
-        fields = ("identifiant", "nom", "categorie", "description", "prix", "prix_remise", "a_la_carte")
+        fields = ("identifiant", "nom", "categorie", "description", "prix", "prix_remise", "a_la_carte", "moitie_moitie")
         import_id_fields = ("identifiant",)
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
@@ -177,6 +219,7 @@ class RecipeLineResource(SpreadsheetResource):
         widget=FrenchDecimalWidget(max_digits=10, decimal_places=3, strictly_positive=True, required=True),
     )
     unite = Field(attribute="ingredient__unit__symbol", column_name="unite", readonly=True)
+    retirable = Field(attribute="removable", column_name="retirable", widget=FrenchBooleanWidget())
 
     required_columns = ("produit", "ingredient", "quantite")
     template_name = "recettes"  # fixtures/templates/recettes.csv|xlsx, and the export file name
@@ -184,7 +227,7 @@ class RecipeLineResource(SpreadsheetResource):
 
     class Meta:
         model = RecipeLine
-        fields = ("produit", "ingredient", "quantite", "unite")
+        fields = ("produit", "ingredient", "quantite", "unite", "retirable")
         import_id_fields = ("produit", "ingredient")
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
@@ -246,7 +289,7 @@ class RecipeLineResource(SpreadsheetResource):
         if self.update_instances:
             try:
                 bulk_update_with_history(
-                    self.update_instances, RecipeLine, ["quantity", "updated_at"], batch_size=batch_size, default_user=self.user
+                    self.update_instances, RecipeLine, ["quantity", "removable", "updated_at"], batch_size=batch_size, default_user=self.user
                 )
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
@@ -281,3 +324,177 @@ class RecipeLineResource(SpreadsheetResource):
                     line._history_user = self.user
                 line.delete()
 
+
+
+# --- the menu's options (issue 16) ------------------------------------------------------------
+
+
+class SizeResource(SpreadsheetResource):
+    code = Field(attribute="code", column_name="code", widget=TextWidget(max_length=30, required=True))
+    nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=50, required=True))
+    coefficient = Field(
+        attribute="factor", column_name="coefficient",
+        widget=FrenchDecimalWidget(max_digits=5, decimal_places=3, strictly_positive=True, required=True),
+    )
+    ordre = Field(attribute="position", column_name="ordre", widget=FrenchDecimalWidget(max_digits=5, decimal_places=0))
+
+    required_columns = ("code", "nom", "coefficient")
+    template_name = "tailles"
+    key_columns = ("code",)
+
+    class Meta:
+        model = Size
+        fields = ("code", "nom", "coefficient", "ordre")
+        import_id_fields = ("code",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Tailles")
+
+    def load_existing(self, dataset):
+        return _by_natural_key(Size.objects.all(), "code")
+
+    def instance_key(self, row):
+        return natural(row.get("code") or "") or None
+
+    def validate_row(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            validate_slug(instance.code)
+        except ValidationError:
+            errors["code"] = _("« %(code)s » n'est pas un code valide : lettres sans accent, chiffres, tirets.") % {"code": instance.code}
+        if instance.position is not None:
+            instance.position = int(instance.position)
+        clash = Size.objects.filter(name__iexact=instance.name).exclude(pk=instance.pk).first()
+        if clash is not None:
+            errors["nom"] = _("Le nom « %(name)s » est déjà celui de la taille %(code)s.") % {"name": instance.name, "code": clash.code}
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProductSizeResource(SpreadsheetResource):
+    """One line per product × size: the product is sold in that size at that price."""
+
+    produit = Field(
+        attribute="product", column_name="produit",
+        widget=NaturalKeyWidget(attribute="slug", unknown_message=_("Produit inconnu : « %(value)s » (indiquez son identifiant).")),
+    )
+    taille = Field(
+        attribute="size", column_name="taille",
+        widget=NaturalKeyWidget(attribute="code", unknown_message=_("Taille inconnue : « %(value)s » (indiquez son code, par ex. grande).")),
+    )
+    prix = Field(attribute="price", column_name="prix", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2, required=True))
+
+    required_columns = ("produit", "taille", "prix")
+    template_name = "prix_par_taille"
+    key_columns = ("produit", "taille")
+
+    class Meta:
+        model = ProductSize
+        fields = ("produit", "taille", "prix")
+        import_id_fields = ("produit", "taille")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Prix par taille")
+
+    def get_queryset(self):
+        return ProductSize.objects.select_related("product", "size").order_by("product__slug", "size__position")
+
+    def prepare_caches(self, dataset):
+        self.fields["produit"].widget.load(Product.objects.all())
+        self.fields["taille"].widget.load(Size.objects.all())
+
+    def load_existing(self, dataset):
+        return {(natural(r.product.slug), natural(r.size.code)): r for r in self.get_queryset()}
+
+    def instance_key(self, row):
+        key = (natural(row.get("produit") or ""), natural(row.get("taille") or ""))
+        return key if all(key) else None
+
+
+class ExtraResource(SpreadsheetResource):
+    nom = Field(attribute="name", column_name="nom", widget=TextWidget(max_length=100, required=True))
+    ingredient = Field(
+        attribute="ingredient", column_name="ingredient",
+        widget=NaturalKeyWidget(attribute="name", unknown_message=_("Ingrédient inconnu : « %(value)s ».")),
+    )
+    quantite = Field(
+        attribute="quantity", column_name="quantite",
+        widget=FrenchDecimalWidget(max_digits=10, decimal_places=3, strictly_positive=True, required=True),
+    )
+    propose = Field(attribute="is_active", column_name="propose", widget=FrenchBooleanWidget())
+
+    required_columns = ("nom", "ingredient", "quantite")
+    template_name = "supplements"
+    key_columns = ("nom",)
+
+    class Meta:
+        model = Extra
+        fields = ("nom", "ingredient", "quantite", "propose")
+        import_id_fields = ("nom",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Suppléments")
+
+    def get_queryset(self):
+        return Extra.objects.select_related("ingredient")
+
+    def prepare_caches(self, dataset):
+        self.fields["ingredient"].widget.load(Ingredient.objects.all())
+
+    def load_existing(self, dataset):
+        return _by_natural_key(self.get_queryset(), "name")
+
+    def instance_key(self, row):
+        return natural(row.get("nom") or "") or None
+
+
+class ExtraPriceResource(SpreadsheetResource):
+    """One line per extra × size: the extra is offered in that size at that price."""
+
+    supplement = Field(
+        attribute="extra", column_name="supplement",
+        widget=NaturalKeyWidget(attribute="name", unknown_message=_("Supplément inconnu : « %(value)s » (importez d'abord les suppléments).")),
+    )
+    taille = Field(
+        attribute="size", column_name="taille",
+        widget=NaturalKeyWidget(attribute="code", unknown_message=_("Taille inconnue : « %(value)s » (indiquez son code, par ex. grande).")),
+    )
+    prix = Field(attribute="price", column_name="prix", widget=FrenchDecimalWidget(max_digits=7, decimal_places=2, required=True))
+
+    required_columns = ("supplement", "taille", "prix")
+    template_name = "prix_supplements"
+    key_columns = ("supplement", "taille")
+
+    class Meta:
+        model = ExtraPrice
+        fields = ("supplement", "taille", "prix")
+        import_id_fields = ("supplement", "taille")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Prix des suppléments")
+
+    def get_queryset(self):
+        return ExtraPrice.objects.select_related("extra", "size").order_by("extra__name", "size__position")
+
+    def prepare_caches(self, dataset):
+        self.fields["supplement"].widget.load(Extra.objects.all())
+        self.fields["taille"].widget.load(Size.objects.all())
+
+    def load_existing(self, dataset):
+        return {(natural(r.extra.name), natural(r.size.code)): r for r in self.get_queryset()}
+
+    def instance_key(self, row):
+        key = (natural(row.get("supplement") or ""), natural(row.get("taille") or ""))
+        return key if all(key) else None

@@ -1,4 +1,4 @@
-"""Reads on the menu: product search (F-SEARCH-1). A pizzeria's catalogue with its live
+"""Reads on the menu: product search (F-SEARCH-1), the menu as product.line_recipe reads it. A pizzeria's catalogue with its live
 availability is a shop read: pizzeria.selectors.catalogue."""
 import unicodedata
 
@@ -7,7 +7,8 @@ from difflib import get_close_matches
 
 from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Q, TextField, Value, When
 
-from product.models import Product, RecipeLine
+from product.line_recipe import ExtraInfo, IngredientInfo, Menu, ProductInfo, RecipeItem, SizeInfo
+from product.models import Extra, ExtraPrice, Product, ProductSize, RecipeLine, Size
 
 LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
@@ -111,3 +112,86 @@ def algolia_search_ids(query):
 
 def search_backend():
     return getattr(settings, "SEARCH_BACKEND", "database")
+
+
+def menu_for(product_ids=None, *, products=None, with_halves=False):
+    """The menu as product.line_recipe reads it (plain values), for `product_ids` (None: the whole
+    menu), in four queries whatever the number of products, sizes, extras and recipe lines:
+    products, recipe lines with their ingredients, prices per size with their sizes, prices of the
+    extras with their extras, sizes and ingredients. `products` (model instances the caller has
+    read already) saves the first query; `with_halves` adds every active product sold half and half
+    (the partners a card offers) to the same queries. Inactive products are included
+    (line_recipe refuses them by name); an extra without any price is offered in no size."""
+    if products is not None:
+        products = list(products)
+        wanted = Q(pk__in=[p.pk for p in products])
+    elif product_ids is not None:
+        wanted = Q(pk__in=list(product_ids))
+    else:
+        wanted = Q()
+    if with_halves:
+        wanted |= Q(is_active=True, allows_halves=True)
+    if products is None or with_halves:
+        known = {p.pk: p for p in products or ()}
+        products = list(Product.objects.filter(wanted)) if wanted or product_ids is None else []
+        products = [known.get(p.pk, p) for p in products]
+    ids = [p.pk for p in products]
+    lines = RecipeLine.objects.filter(product_id__in=ids).select_related("ingredient__unit").order_by("pk")
+    ingredients, recipes, size_prices, sizes = {}, {}, {}, {}
+
+    def remember(ingredient):
+        if ingredient.pk not in ingredients:
+            ingredients[ingredient.pk] = IngredientInfo(
+                id=ingredient.pk, name=ingredient.name, unit=ingredient.unit.symbol,
+                allergens=tuple(ingredient.allergens or ()), allergens_known=ingredient.allergens_known,
+            )
+
+    def size_info(size):
+        if size.pk not in sizes:
+            sizes[size.pk] = SizeInfo(id=size.pk, name=size.name, factor=size.factor, position=size.position)
+
+    for line in lines if ids else ():
+        remember(line.ingredient)
+        recipes.setdefault(line.product_id, []).append(
+            RecipeItem(ingredient_id=line.ingredient_id, quantity=line.quantity, removable=line.removable)
+        )
+    for row in ProductSize.objects.filter(product_id__in=ids).select_related("size") if ids else ():
+        size_info(row.size)
+        size_prices.setdefault(row.product_id, {})[row.size_id] = row.price
+    extras = {}
+    for row in ExtraPrice.objects.select_related("extra__ingredient__unit", "size").order_by("pk"):
+        size_info(row.size)
+        extra = row.extra
+        remember(extra.ingredient)
+        if extra.pk not in extras:
+            extras[extra.pk] = ExtraInfo(
+                id=extra.pk, name=extra.name, ingredient_id=extra.ingredient_id, quantity=extra.quantity,
+                prices={}, is_active=extra.is_active,
+            )
+        extras[extra.pk].prices[row.size_id] = row.price
+    infos = {
+        product.pk: ProductInfo(
+            id=product.pk, name=product.name, selling_price=product.selling_price,
+            recipe=tuple(recipes.get(product.pk, ())), size_prices=size_prices.get(product.pk, {}),
+            allows_halves=product.allows_halves, is_active=product.is_active,
+        )
+        for product in products
+    }
+    return Menu(
+        products=infos, sizes=sizes, extras=extras, ingredients=ingredients,
+        half_price_rule=settings.HALF_AND_HALF_PRICE,
+    )
+
+
+def menu_options():
+    """The choices a phone order form offers (issue 16), in four queries: sizes, extras on offer,
+    ingredients some recipe lets a customer remove, products sold half and half."""
+    return {
+        "sizes": list(Size.objects.values_list("pk", "name")),
+        "extras": list(Extra.objects.filter(is_active=True).values_list("pk", "name")),
+        "removable": list(
+            RecipeLine.objects.filter(removable=True).values_list("ingredient_id", "ingredient__name")
+            .distinct().order_by("ingredient__name")
+        ),
+        "halves": list(Product.objects.filter(is_active=True, allows_halves=True).values_list("pk", "name")),
+    }

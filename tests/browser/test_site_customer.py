@@ -2,7 +2,7 @@
 
 Registers, logs out, fails to log in three times and sees the lock message, waits out the lock
 (the server's clock for django-axes is moved by ageing the recorded failures in the database),
-logs in, picks a shop, sees a pizza marked unavailable in the short-of-mozzarella shop, fills a
+logs in, picks a shop, sees the sizes of a pizza it cannot make in the short-of-mozzarella shop, fills a
 cart, enters an address 30 km away and is refused, then a served address is accepted.
 """
 import re
@@ -64,10 +64,12 @@ def test_customer_registers_is_locked_out_then_orders_within_the_zone(phone_page
     page.get_by_role("button", name="Trier par distance").click()
     expect(page.locator(".shop h2").first).to_have_text("OC Pizza Montmartre")
     page.get_by_role("link", name="Voir la carte — OC Pizza Montmartre").click()
+    # Enough mozzarella for a small margherita only (issue 16): the other sizes say why not.
     margherita = page.locator("#produit-margherita")
-    expect(margherita).to_contain_text("Épuisée")
-    expect(margherita).to_contain_text("plus assez de Mozzarella")
-    expect(margherita.get_by_role("button")).to_have_count(0)
+    expect(margherita.get_by_label("Petite 26 cm")).to_be_checked()
+    expect(margherita.get_by_label("Moyenne 33 cm")).to_be_disabled()
+    expect(margherita.get_by_label("Grande 40 cm")).to_be_disabled()
+    expect(margherita).to_contain_text("épuisée : plus assez de Mozzarella")
 
     marinara = page.locator("#produit-marinara")
     marinara.get_by_label("Quantité de Marinara").fill("2")

@@ -3,8 +3,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from pizzeria.models import StaffMembership
-from product.models import Product
-from tests.factories.menu import IngredientFactory, ProductFactory, UnitFactory
+from product.models import Product, RecipeLine
+from tests.factories.menu import ExtraFactory, IngredientFactory, ProductFactory, SizeFactory, UnitFactory, sized
 from tests.factories.people import HeadOfficeFactory, StaffFactory, UserFactory
 from tests.factories.shops import PizzeriaFactory, StaffMembershipFactory, StockFactory
 
@@ -26,6 +26,40 @@ def small_menu():
         marinara=ProductFactory(name="Marinara", price=Decimal("9.00"), recipe={tomato: "100", garlic: "2"}),
         cola=ProductFactory(name="Coca-Cola", category=Product.Category.DRINK, price=Decimal("3.50")),
     )
+
+
+def options_menu():
+    """The menu of the options tests (issue 16), numbers chosen to be worked out by hand:
+
+    sizes Petite 26 cm (×0.75), Moyenne 33 cm (×1, reference), Grande 40 cm (×1.5);
+    Reine: pâte 1, tomate 80, mozzarella 100, jambon 60, champignons 50 — 8.50 / 11.50 / 14.50 €;
+    Margherita (halves allowed): pâte 1, tomate 80, mozzarella 120 — 7.00 / 9.50 / 12.50 €;
+    Quatre fromages (halves allowed): pâte 1, crème 60, mozzarella 80, gorgonzola 40 — 10.00 / 13.00 / 16.00 €;
+    the dough cannot be removed; a drink without sizes; extra mozzarella 40 g at ×1, 1.00 / 1.50 / 2.00 €.
+    Allergens: mozzarella, crème and gorgonzola milk, dough gluten, tomato none, ham undocumented."""
+    g = UnitFactory(name="gramme", symbol="g")
+    pc = UnitFactory(name="pièce", symbol="pc")
+    dough = IngredientFactory(name="Pâte à pizza", unit=pc, allergens=["gluten"], allergens_known=True)
+    tomato = IngredientFactory(name="Sauce tomate", unit=g, allergens=[], allergens_known=True)
+    mozza = IngredientFactory(name="Mozzarella", unit=g, allergens=["lait"], allergens_known=True)
+    ham = IngredientFactory(name="Jambon", unit=g)
+    mushrooms = IngredientFactory(name="Champignons", unit=g, allergens=[], allergens_known=True)
+    cream = IngredientFactory(name="Crème fraîche", unit=g, allergens=["lait"], allergens_known=True)
+    gorgonzola = IngredientFactory(name="Gorgonzola", unit=g, allergens=["lait"], allergens_known=True)
+    small = SizeFactory(code="petite", name="Petite 26 cm", factor=Decimal("0.75"), position=1)
+    medium = SizeFactory(code="moyenne", name="Moyenne 33 cm", factor=Decimal("1"), position=2)
+    large = SizeFactory(code="grande", name="Grande 40 cm", factor=Decimal("1.5"), position=3)
+    reine = sized(ProductFactory(name="Reine", price=Decimal("11.50"), recipe={
+        dough: "1", tomato: "80", mozza: "100", ham: "60", mushrooms: "50"}), {small: "8.50", medium: "11.50", large: "14.50"})
+    margherita = sized(ProductFactory(name="Margherita", price=Decimal("9.50"), allows_halves=True, recipe={
+        dough: "1", tomato: "80", mozza: "120"}), {small: "7.00", medium: "9.50", large: "12.50"})
+    four_cheeses = sized(ProductFactory(name="Quatre fromages", price=Decimal("13.00"), allows_halves=True, recipe={
+        dough: "1", cream: "60", mozza: "80", gorgonzola: "40"}), {small: "10.00", medium: "13.00", large: "16.00"})
+    RecipeLine.objects.filter(ingredient=dough).update(removable=False)
+    extra_mozza = ExtraFactory(name="Mozzarella", ingredient=mozza, quantity=Decimal("40"),
+                               prices={small: "1.00", medium: "1.50", large: "2.00"})
+    cola = ProductFactory(name="Coca-Cola", category=Product.Category.DRINK, price=Decimal("3.50"))
+    return SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("g", "pc")})
 
 
 def stock_up(shop, quantities):

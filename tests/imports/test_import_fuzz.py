@@ -15,6 +15,10 @@ COLUMNS = {
     "produits": ["identifiant", "nom", "categorie", "description", "prix", "prix_remise", "a_la_carte"],
     "recettes": ["produit", "ingredient", "quantite"],
     "inventaire": ["pizzeria", "ingredient", "quantite_comptee"],
+    "tailles": ["code", "nom", "coefficient", "ordre"],
+    "prix_par_taille": ["produit", "taille", "prix"],
+    "supplements": ["nom", "ingredient", "quantite", "propose"],
+    "prix_supplements": ["supplement", "taille", "prix"],
 }
 # A line no resource accepts: makes every generated file invalid as a whole.
 POISON = {
@@ -23,6 +27,10 @@ POISON = {
     "produits": ["produit fantome !", "", "x", "", "-1", "", "peut-être"],
     "recettes": ["zz-inconnu", "Rien", "0"],
     "inventaire": ["atlantis", "Rien", "-1"],
+    "tailles": ["pas un code !", "", "0", "x"],
+    "prix_par_taille": ["zz-inconnu", "xxl", "-1"],
+    "supplements": ["", "Rien", "0", "peut-être"],
+    "prix_supplements": ["Rien", "xxl", "-1"],
 }
 
 nasty_cells = st.one_of(
@@ -60,7 +68,10 @@ def test_malformed_spreadsheets_are_refused_whole(demo_users, client_for, data, 
     from pizzeria.resources import StockCountResource
     from product.spreadsheet_formats import FrenchCSV
     from product.spreadsheet_guard import ImportFileError
-    from product.resources import IngredientResource, ProductResource, RecipeLineResource, UnitResource
+    from product.resources import (
+        ExtraPriceResource, ExtraResource, IngredientResource, ProductResource, ProductSizeResource, RecipeLineResource,
+        SizeResource, UnitResource,
+    )
 
     columns = COLUMNS[kind]
     headers = data.draw(st.lists(st.one_of(st.sampled_from(columns), nasty_cells), max_size=len(columns) + 2), label="headers")
@@ -83,7 +94,9 @@ def test_malformed_spreadsheets_are_refused_whole(demo_users, client_for, data, 
 
     # the confirmation step's call (dry_run=False) writes nothing either
     resource = {"unites": UnitResource, "ingredients": IngredientResource, "produits": ProductResource,
-                "recettes": RecipeLineResource, "inventaire": StockCountResource}[kind]()
+                "recettes": RecipeLineResource, "inventaire": StockCountResource, "tailles": SizeResource,
+                "prix_par_taille": ProductSizeResource, "supplements": ExtraResource,
+                "prix_supplements": ExtraPriceResource}[kind]()
     try:
         dataset = FrenchCSV().create_dataset(content)
     except ImportFileError:

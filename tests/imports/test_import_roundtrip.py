@@ -35,7 +35,7 @@ def test_csv_export_is_a_french_spreadsheet_file(demo_users, client_for):
     content = export(client_for(demo_users["head_office"]), "produits", "csv")
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "identifiant;nom;categorie;description;prix;prix_remise;a_la_carte"
+    assert text.splitlines()[0] == "identifiant;nom;categorie;description;prix;prix_remise;a_la_carte;moitie_moitie"
     assert "marinara;Marinara;Pizza;" in text and ";8,5;7,5;oui" in text
 
 

@@ -108,6 +108,11 @@ MODEL_VIEWS = {
     "product.ingredient": ("ingredient", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.product": ("product", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.recipeline": ("recipe_line", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    # The menu's options (issue 16): shared like the menu.
+    "product.size": ("size", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    "product.productsize": ("product_size", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    "product.extra": ("extra", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    "product.extraprice": ("extra_price", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     # Reminders are the kitchens' notes on the shared menu.
     # Every kitchen reads them; the author, a manager of the author's shop and head office edit them.
     "product.reminder": ("reminder", ["... .oo .oo o oo", "... .oo .oo o oo", "... .oo .rr o rr", "... .oo .oo o oo", "... .oo ... o .."]),
@@ -138,6 +143,10 @@ PROBES = {
     "product.ingredient": {"name": "Pirate"},
     "product.product": {"price": "0.10"},
     "product.recipeline": {"quantity": "999"},
+    "product.size": {"name": "Pirate"},
+    "product.productsize": {"price": "0.10"},
+    "product.extra": {"name": "Pirate"},
+    "product.extraprice": {"price": "0.10"},
     "product.reminder": {"title": "Pirate"},
     "order.order": {"customer_note": "Pirate"},
     "order.payment": {"amount": "0.01"},
@@ -215,7 +224,7 @@ URLS = {
     "admin:pizzeria_stock_export": Row("... .oo .oo o oo"),
     **{
         f"admin:product_{model}_{view}": row
-        for model in ("unit", "ingredient", "product", "recipeline")
+        for model in ("unit", "ingredient", "product", "recipeline", "size", "productsize", "extra", "extraprice")
         for view, row in (
             ("import", Row("... ... ... o ..")),
             ("process_import", Row("... ... ... * ..", method="POST")),
@@ -351,7 +360,7 @@ def world(demo_users, shops):
     from order.models import Order, Payment, WebhookEvent
     from order.services import accept_order, finish_order, place_order, take_order
     from pizzeria.models import StaffMembership, Stock, StockMovement
-    from product.models import Ingredient, Product, RecipeLine, Reminder, Unit
+    from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Reminder, Size, Unit
 
     shop_1, shop_2 = shops["bastille"], shops["boulogne"]
     customer_a = demo_users["customer"]
@@ -414,6 +423,10 @@ def world(demo_users, shops):
         "ingredient": Ingredient.objects.first(),
         "product": margherita,
         "recipe_line": RecipeLine.objects.filter(product=margherita).first(),
+        "size": Size.objects.first(),
+        "product_size": ProductSize.objects.filter(product=margherita).first(),
+        "extra": Extra.objects.first(),
+        "extra_price": ExtraPrice.objects.first(),
         "reminder": Reminder.objects.create(product=margherita, author=pizzaiolo, title="Pâte", content="48 h de pousse"),
         "order_to_prepare": order(),
         "order_in_preparation": order_in_preparation,

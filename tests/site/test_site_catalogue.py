@@ -1,6 +1,8 @@
 """F-ORD-1, F-SEARCH-1: a pizzeria's catalogue with live availability, search, constant query count."""
 from decimal import Decimal
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,11 +25,15 @@ def test_catalogue_shows_prices_ingredients_and_photo_placeholder(client, shops)
     assert "Épuisée" not in html
 
 
-def test_short_of_mozzarella_shop_marks_pizzas_sold_out_without_add_button(client, shops):
+def test_short_of_mozzarella_shop_shows_which_sizes_remain(client, shops):
+    """Montmartre has 100 g of mozzarella: a small margherita (×0.75: 90 g) still, not a medium
+    (120 g) nor a large one (180 g); sizes it cannot make are disabled with the reason."""
     html = client.get(reverse("home:catalogue", args=["montmartre"])).content.decode()
     margherita = html.split('id="produit-margherita"')[1].split("</li>")[0]
-    assert "Épuisée" in margherita and "plus assez de Mozzarella" in margherita
-    assert "Ajouter" not in margherita
+    assert re.search(r'name="size"[^>]*checked[^>]*> Petite 26 cm', margherita)
+    assert re.search(r'name="size"[^>]*disabled> Moyenne 33 cm — 9,50 € <small class="size-out">épuisée : plus assez de Mozzarella', margherita)
+    assert re.search(r'name="size"[^>]*disabled> Grande 40 cm', margherita)
+    assert "Ajouter" in margherita
     marinara = html.split('id="produit-marinara"')[1].split("</li>")[0]
     assert "Épuisée" not in marinara and "Ajouter" in marinara
 
@@ -67,6 +73,22 @@ def test_search_without_match_says_so(client, shops):
     assert "Aucun produit ne correspond à votre recherche." in html
 
 
+def _grow_options_to(sizes, extras):
+    """Every active product sold in `sizes` sizes, and `extras` extras priced in each (issue 16)."""
+    from product.models import Extra, ExtraPrice, ProductSize, Size
+
+    made = [Size.objects.get_or_create(code=f"t{n}", defaults={"name": f"Taille {n}", "factor": Decimal(1) + n, "position": n})[0]
+            for n in range(sizes)]
+    ingredients = list(Ingredient.objects.order_by("pk")[:extras])
+    for product in Product.objects.filter(is_active=True):
+        for size in made:
+            ProductSize.objects.get_or_create(product=product, size=size, defaults={"price": Decimal("10.00") + size.position})
+    for ingredient in ingredients:
+        extra, _created = Extra.objects.get_or_create(name=f"Extra {ingredient.name}", defaults={"ingredient": ingredient, "quantity": 10})
+        for size in made:
+            ExtraPrice.objects.get_or_create(extra=extra, size=size, defaults={"price": Decimal("1.00")})
+
+
 def _grow_menu_to(count):
     """Keep `count` active products, each with a 3-ingredient recipe."""
     active = list(Product.objects.filter(is_active=True).order_by("pk"))
@@ -89,10 +111,14 @@ def test_catalogue_query_count_is_the_same_at_15_and_150_products(client, shops,
         response = client.get(url, {"q": query})
     assert product_cards(response.content.decode()) >= (15 if not query else 1)
     _grow_menu_to(150)
+    _grow_options_to(sizes=3, extras=6)  # and the options grow too (issue 16)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url, {"q": query})
     assert product_cards(response.content.decode()) >= (150 if not query else 135)
-    assert len(small.captured_queries) <= 5
+    assert response.content.decode().count('name="extra"') >= 150 * 6 if not query else True
+    # The shop, the cache version, the products, [their half-and-half partners, when a search
+    # filters], recipe lines, prices per size, extras' prices, the shop's stock.
+    assert len(small.captured_queries) <= (7 if not query else 8)
 
 
 def test_cached_catalogue_shows_a_stock_change_at_once(client, shops, demo_users, django_assert_max_num_queries):
@@ -130,3 +156,25 @@ def test_cached_cards_carry_each_visitor_csrf_token(shops):
         assert "__ocpizza_csrf_token__" not in page
         tokens.append(token)
     assert tokens[0] != tokens[1]
+
+
+def test_a_pizza_no_size_of_which_can_be_made_is_sold_out_without_add_button(client, shops):
+    from pizzeria.models import Stock
+
+    Stock.objects.filter(pizzeria=shops["montmartre"], ingredient__name="Mozzarella").update(quantity=50)
+    html = client.get(reverse("home:catalogue", args=["montmartre"])).content.decode()
+    margherita = html.split('id="produit-margherita"')[1].split("</li>")[0]
+    assert "Épuisée" in margherita and "plus assez de Mozzarella" in margherita
+    assert "Ajouter" not in margherita
+
+
+def test_cards_show_allergens_and_options(client, shops):
+    html = client.get(reverse("home:catalogue", args=["bastille"])).content.decode()
+    reine = html.split('id="produit-reine"')[1].split("</li>")[0]
+    assert "Allergènes : Céréales contenant du gluten, Lait" in reine
+    assert 'name="extra"' in reine and "sans champignons" in reine and "sans pâte" not in reine
+    assert 'name="half"' in reine and "Quatre fromages" in reine  # Reine allows halves in the demo
+    diavola = html.split('id="produit-diavola"')[1].split("</li>")[0]
+    assert "non renseignés pour : Salami piquant" in diavola
+    cola = html.split('id="produit-coca-cola"')[1].split("</li>")[0]
+    assert 'name="size"' not in cola

@@ -130,3 +130,57 @@ def test_two_shops_at_once_do_not_touch_each_other(demo_users):
     assert cheese_stock(boulogne).quantity == per_pizza * 5
     assert_ledger(bastille)
     assert_ledger(boulogne)
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_forty_kitchens_with_option_lines_take_exactly_what_each_line_needs(demo_users):
+    """Issue 16: sizes, extras, removals and halves mixed in; every accepted order takes exactly
+    the needs product.line_recipe stored on its lines, no refused one would fit what is left."""
+    from order.models import OrderLineNeed
+    from pizzeria.models import StockMovement
+    from product.line_recipe import LineChoice
+    from product.models import Extra, Ingredient, Size
+
+    shop = Pizzeria.objects.get(slug="bastille")
+    customer = demo_users["customer"]
+    margherita, reine, four = (Product.objects.get(slug=s) for s in ("margherita", "reine", "quatre-fromages"))
+    sizes = {s.code: s.pk for s in Size.objects.all()}
+    extra = Extra.objects.get(name="Mozzarella")
+    mushrooms = Ingredient.objects.get(name="Champignons")
+    cheese = Ingredient.objects.get(name=CHEESE)
+    for stock in Stock.objects.filter(pizzeria=shop).select_related("ingredient"):
+        count_stock(pizzeria=shop, ingredient=stock.ingredient, counted=Decimal("3000") if stock.ingredient == cheese else Decimal("100000"), note="test")
+    kinds = [
+        [(LineChoice(product_id=margherita.pk, size_id=sizes["petite"]), 1)],
+        [(LineChoice(product_id=reine.pk, size_id=sizes["grande"], extra_ids=[extra.pk], removed_ids=[mushrooms.pk]), 2)],
+        [(LineChoice(product_id=margherita.pk, half_id=four.pk), 1), (margherita, 1)],
+        [(LineChoice(product_id=four.pk, size_id=sizes["grande"], extra_ids=[extra.pk]), 1)],
+    ]
+    order_ids = [
+        place_order(pizzeria=shop, customer=customer, lines=kinds[i % 4], fulfilment="pickup",
+                    payment_method="on_delivery", channel="web", by=customer).pk
+        for i in range(40)
+    ]
+    needs = {}
+    for order_id, ingredient_id, quantity, line_quantity in OrderLineNeed.objects.filter(
+        line__order_id__in=order_ids
+    ).values_list("line__order_id", "ingredient_id", "quantity", "line__quantity"):
+        needs.setdefault(order_id, {}).setdefault(ingredient_id, Decimal(0))
+        needs[order_id][ingredient_id] += quantity * line_quantity
+    assert sum(n[cheese.pk] for n in needs.values()) > Decimal("3000")  # more asked for than there is
+
+    results = accept_all(order_ids, "pizzaiolo@ocpizza.fr")
+
+    assert set(results.values()) <= {"ok", "short"}, results
+    accepted = [pk for pk, r in results.items() if r == "ok"]
+    refused = [pk for pk, r in results.items() if r == "short"]
+    assert accepted and refused
+    left = cheese_stock(shop).quantity
+    assert left == Decimal("3000") - sum(needs[pk][cheese.pk] for pk in accepted) >= 0
+    assert all(needs[pk][cheese.pk] > left for pk in refused)
+    for pk in accepted:
+        taken = {m.stock.ingredient_id: -m.delta for m in StockMovement.objects.filter(order_id=pk).select_related("stock")}
+        assert taken == needs[pk]  # one ledger row per ingredient, exactly the line's needs
+    assert not StockMovement.objects.filter(order_id__in=refused).exists()
+    assert_ledger(shop)

@@ -35,7 +35,7 @@ def make_order(shop, placed, lines, *, status="delivered", payment_status="paid"
         delivered_at=delivered,
     )
     for product, quantity, price in lines:
-        OrderLine.objects.create(order=order, product=product, product_name=product.name, quantity=quantity, unit_price=price)
+        OrderLine.objects.create(order=order, product=product, product_name=product.name, quantity=quantity, unit_price=price, options_key=str(product.pk))
     Order.objects.filter(pk=order.pk).update(created_at=placed)
     return order
 

@@ -13,6 +13,10 @@ ADMIN_URLS = {
     "produits": "/admin/product/product/",
     "recettes": "/admin/product/recipeline/",
     "inventaire": "/admin/pizzeria/stock/",
+    "tailles": "/admin/product/size/",
+    "prix_par_taille": "/admin/product/productsize/",
+    "supplements": "/admin/product/extra/",
+    "prix_supplements": "/admin/product/extraprice/",
 }
 
 

@@ -14,6 +14,7 @@ from home.forms import DeliveryForm
 from ocpizza.business import add_to_form, message_of
 from pizzeria.delivery import distance_km, keep_address, place_address
 from pizzeria.models import Pizzeria
+from product.line_recipe import LineChoice
 from product.models import Product
 
 
@@ -31,33 +32,54 @@ def _product_from(request):
         return None
 
 
+def _choice_from(request, product):
+    """The options posted with a product (size, extras, removals, second half), as ids only:
+    product.line_recipe prices and checks them; None when the form sent something unreadable."""
+    try:
+        return LineChoice(
+            product_id=product.pk,
+            size_id=request.POST.get("size") or None,
+            extra_ids=request.POST.getlist("extra"),
+            removed_ids=request.POST.getlist("remove"),
+            half_id=request.POST.get("half") or None,
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_from(request):
+    """The cart line a form names: `line` (its key) or, as before options, `product` (its id)."""
+    return request.POST.get("line") or request.POST.get("product") or ""
+
+
 @require_POST
 def cart_add(request):
     cart = Cart(request)
     pizzeria = Pizzeria.objects.filter(slug=request.POST.get("pizzeria", "")).first()
     product = _product_from(request)
-    if pizzeria is None or product is None:
+    choice = _choice_from(request, product) if product is not None else None
+    if pizzeria is None or product is None or choice is None:
         messages.error(request, _("Ce produit ou cette pizzeria n'existe pas."))
         return _back(request, "home:index")
     try:
         cart.set_pizzeria(pizzeria, replace=request.POST.get("replace") == "1")
-        cart.add(product, request.POST.get("quantity") or 1)
+        recipe = cart.add(product, request.POST.get("quantity") or 1, choice=choice)
     except ValidationError as error:
         messages.error(request, message_of(error))
     else:
-        messages.success(request, _("%(name)s ajouté au panier.") % {"name": product.name})
+        messages.success(request, _("%(name)s ajouté au panier.") % {"name": recipe.display_name})
     return _back(request, reverse("home:catalogue", args=[pizzeria.slug]))
 
 
 @require_POST
 def cart_update(request):
     cart = Cart(request)
-    product = _product_from(request)
-    if product is None:
+    line = _line_from(request)
+    if not cart.quantity_of(line):
         messages.error(request, _("Ce produit n'existe pas."))
     else:
         try:
-            cart.set_quantity(product, request.POST.get("quantity"))
+            cart.set_quantity(line, request.POST.get("quantity"))
         except ValidationError as error:
             messages.error(request, message_of(error))
         else:
@@ -68,10 +90,10 @@ def cart_update(request):
 @require_POST
 def cart_remove(request):
     cart = Cart(request)
-    product = _product_from(request)
-    if product is not None:
-        cart.remove(product)
-        messages.success(request, _("%(name)s retiré du panier.") % {"name": product.name})
+    line = next((line for line in cart.lines() if line.key == _line_from(request)), None)
+    if line is not None:
+        cart.remove(line.key)
+        messages.success(request, _("%(name)s retiré du panier.") % {"name": line.recipe.display_name})
     return redirect("home:cart")
 
 
@@ -135,7 +157,7 @@ def cart_page(request):
         "home/cart.html",
         {
             "cart": cart,
-            "lines": [(product, quantity, product.selling_price * quantity) for product, quantity in lines],
+            "lines": lines,
             "total": cart.total(),
             "form": form,
             "delivery": cart.delivery_address,

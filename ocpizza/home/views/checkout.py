@@ -76,7 +76,7 @@ def checkout(request):
                     number=number,
                     customer=request.user,
                     pizzeria=pizzeria,
-                    lines=cart.lines(),
+                    lines=cart.order_lines(),
                     fulfilment=data["fulfilment"],
                     payment_method=data["payment_method"],
                     address=place.for_order(instructions=data["instructions"]) if place else None,
@@ -101,5 +101,5 @@ def checkout(request):
     return render(
         request,
         "order/checkout.html",
-        {"form": form, "pizzeria": pizzeria, "offer": offer, "pickup_offer": pickup_offer, "lines": [(p, q, p.selling_price * q) for p, q in cart.lines()], "total": cart.total()},
+        {"form": form, "pizzeria": pizzeria, "offer": offer, "pickup_offer": pickup_offer, "lines": cart.lines(), "total": cart.total()},
     )

@@ -102,8 +102,8 @@ def change(request, number):
     except ChangeNotAllowed as exc:
         messages.error(request, message_of(exc))
         return redirect("order:detail", number=order.number)
-    products = orderable_products(order)
-    quantities = {line.product_id: line.quantity for line in order.lines.all()}
+    rows = orderable_products(order)
+    quantities = {line.options_key: line.quantity for line in order.lines.all()}
     errors = []
     if request.method == "POST" and request.POST.get("abandon"):
         drop_pending_change(request, order)
@@ -111,7 +111,7 @@ def change(request, number):
         return redirect("order:detail", number=order.number)
     if request.method == "POST":
         # Only the quantities come from the browser; prices are the server's (order.checkout).
-        posted = {product.pk: request.POST.get(f"qty-{product.pk}", "0") for product, _ordered, _today in products}
+        posted = {row.key: request.POST.get(f"qty-{row.key}", "0") for row in rows}
         try:
             outcome = change_order(order=order, quantities=posted, by=request.user)
         except ChangeNotAllowed as exc:
@@ -139,8 +139,8 @@ def change(request, number):
                 % {"amount": payments.euros(outcome.extra_due)},
             )
             return redirect("order:pay", number=order.number)
-        quantities = {int(pid): value for pid, value in posted.items()}
-    rows = [(product, quantities.get(product.pk, 0), ordered, today) for product, ordered, today in products]
+        quantities = dict(posted)
+    rows = [(row, quantities.get(row.key, 0)) for row in rows]
     return render(request, "order/change.html", {"order": order, "rows": rows, "errors": errors})
 
 

@@ -16,6 +16,7 @@ from ocpizza.settings.security import *  # noqa: F401,F403
 from ocpizza.settings.mail import *  # noqa: F401,F403
 from ocpizza.settings.payments import *  # noqa: F401,F403
 from ocpizza.settings.search import *  # noqa: F401,F403
+from ocpizza.settings.menu import *  # noqa: F401,F403
 from ocpizza.settings.geocoding import *  # noqa: F401,F403
 from ocpizza.settings.admin_theme import *  # noqa: F401,F403
 from ocpizza.settings.queue import *  # noqa: F401,F403

@@ -9,7 +9,7 @@ class OrderLineInline(ReadOnlyAdminMixin, ShopInlineMixin, TabularInline):
     parent_shop_path = "pizzeria"
     model = OrderLine
     extra = 0
-    fields = ["product_name", "quantity", "unit_price"]
+    fields = ["product_name", "options_label", "quantity", "unit_price", "allergens"]
     readonly_fields = fields
     can_delete = False  # lines are priced and checked by order.placing.place_order; read here
 

@@ -16,7 +16,7 @@ from order.services import place_order
 from pizzeria.delivery import place_address
 from pizzeria.models import Pizzeria
 from product.models import Product
-from product.selectors import menu_order
+from product.selectors import menu_options, menu_order
 
 # The service's names for the form's fields, when they differ.
 SERVICE_FIELDS = {
@@ -38,7 +38,7 @@ class PhoneOrderMixin:
             status=Pizzeria.Status.OPENING_SOON
         )
         products = Product.objects.filter(is_active=True).order_by(*menu_order())
-        form = StaffOrderForm(request.POST or None, pizzerias=shops, products=products)
+        form = StaffOrderForm(request.POST or None, pizzerias=shops, products=products, options=menu_options())
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             address = None

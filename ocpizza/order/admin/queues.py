@@ -221,7 +221,7 @@ class QueuesMixin:
         POST that asks for it: acceptance or a reprint; this page only shows it)."""
         order = get_object_or_404(
             self.get_queryset(request).select_related("pizzeria", "pizzaiolo").prefetch_related(
-                "lines__product__recipe_lines__ingredient"
+                "lines__needs__ingredient__unit"
             ),
             pk=order_id,
         )
