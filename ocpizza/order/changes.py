@@ -7,11 +7,15 @@ this module, which depends on neither.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError
 from order.models import Order, OrderLine
 from order.money import from_cents
+from order.needs import needs_of_lines, recipes_of
+from order.reservations import reserve_order
+from pizzeria.services import InsufficientStock
 from product.models import Product
 
 
@@ -59,6 +63,18 @@ def apply_line_change(*, order, change):
     products = Product.objects.in_bulk([pid for pid, _q, _p in change.lines])
     if len(products) != len(change.lines):
         raise ChangeNotAllowed(_("un produit n'existe plus"))
+    # The new lines' reservation replaces the old one, all or nothing, before any line moves
+    # (issue 17); a savepoint, so that a paid change refused here leaves the payment's
+    # transaction usable for its refund.
+    lines = [(pid, quantity) for pid, quantity, _price in change.lines]
+    try:
+        with transaction.atomic():
+            reserve_order(order, needs=needs_of_lines(lines, recipes_of(products)))
+    except InsufficientStock as short:
+        raise ChangeNotAllowed(
+            _("il ne reste plus assez de %(ingredients)s")
+            % {"ingredients": ", ".join(i.name for i, _n, _a in short.missing)}
+        ) from None
     existing = {line.product_id: line for line in order.lines.all()}
     keep = set()
     for pid, quantity, price in change.lines:

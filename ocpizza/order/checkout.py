@@ -130,7 +130,8 @@ def plan_line_change(*, order, quantities):
     if not wanted:
         raise ValidationError(_("Une commande ne peut pas être vide : pour tout retirer, annulez-la."))
     products = Product.objects.in_bulk(list(wanted))
-    availability = product_availability(pizzeria=order.pizzeria, product_ids=list(wanted))
+    # The order's own reservation is available to it (it is replaced when the change applies).
+    availability = product_availability(pizzeria=order.pizzeria, product_ids=list(wanted), order=order)
     lines = []
     for pid, quantity in sorted(wanted.items()):
         product = products.get(pid)

@@ -3,7 +3,8 @@
 Lines are merged and checked (quantity limit of order.rules, products on the menu and
 makeable in that pizzeria, all reported at once), prices come from the products now, and the
 order starts where its payment method sends it (card: waits for Stripe; on delivery: kitchen).
-The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's.
+The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's;
+the order then holds what its lines need (order.reservations, all or nothing, issue 17).
 """
 from decimal import Decimal
 
@@ -16,7 +17,10 @@ from account.roles import has_role
 from order import booking, notifications, rules
 from order.models import Order, OrderLine
 from order.money import check_order_total
+from order.needs import needs_of_lines, recipes_of
+from order.reservations import reserve_order
 from pizzeria.models import Pizzeria
+from pizzeria.services import InsufficientStock
 from pizzeria.selectors import product_availability
 from product.models import Product
 
@@ -185,6 +189,18 @@ def place_order(
             for product, quantity in merged.values()
         ]
     )
+    # The availability check above read the stock without locks; this is the one that holds
+    # (stock rows locked after the shop and slot rows): two customers racing for the last
+    # mozzarella never both get it.
+    lines = [(product_id, quantity) for product_id, (_product, quantity) in merged.items()]
+    try:
+        reserve_order(order, needs=needs_of_lines(lines, recipes_of(merged)), now=now)
+    except InsufficientStock as short:
+        raise ValidationError(
+            _("Il ne reste plus assez de %(ingredients)s dans cette pizzeria pour cette commande : "
+              "retirez ou réduisez un produit.")
+            % {"ingredients": ", ".join(ingredient.name for ingredient, _needed, _free in short.missing)}
+        ) from None
     if order.status == Order.Status.TO_PREPARE:
         notifications.status_changed(order)
     return order

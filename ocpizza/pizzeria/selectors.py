@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
-from pizzeria.models import Pizzeria, Stock
+from pizzeria.models import Pizzeria, Stock, StockReservation
 from product.models import Product, RecipeLine
 from product.selectors import algolia_search_ids, database_search, search_backend
 
@@ -57,21 +58,39 @@ class Availability:
         return ""
 
 
-def product_availability(*, pizzeria, product_ids=None):
-    """{product_id: Availability} from the pizzeria's stock and the recipes, in one query.
+def _reserved(pizzeria, now, order=None):
+    """Subquery: what active reservations (pizzeria.services.active_reservations: no expiry or
+    not yet expired) hold of the outer recipe line's ingredient in `pizzeria`, `order`'s aside."""
+    rows = StockReservation.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        stock__pizzeria=pizzeria, stock__ingredient=OuterRef("ingredient_id"),
+    )
+    if order is not None:
+        rows = rows.exclude(order=order)
+    return Subquery(rows.order_by().values("stock__ingredient").annotate(held=Sum("quantity")).values("held")[:1])
 
-    A missing stock line counts as zero. Products without a recipe are always available.
+
+def product_availability(*, pizzeria, product_ids=None, order=None, now=None):
+    """{product_id: Availability} from the pizzeria's stock less what placed orders hold
+    (their active reservations, issue 17) and the recipes, in one query.
+
+    `order`: an order being changed, whose own reservation is available to it. A missing stock
+    line counts as zero. Products without a recipe are always available.
     """
+    now = now or timezone.now()
     stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
     lines = RecipeLine.objects.all()
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(product_ids))
-    rows = lines.annotate(available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=DecimalField())).values_list(
-        "product_id", "ingredient__name", "quantity", "available"
-    )
+    decimal = DecimalField(max_digits=12, decimal_places=3)
+    rows = lines.annotate(
+        available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=decimal),
+        reserved=Coalesce(_reserved(pizzeria, now, order), Value(Decimal(0)), output_field=decimal),
+    ).values_list("product_id", "ingredient__name", "quantity", "available", "reserved")
     result = {}
-    for product_id, ingredient_name, quantity, available in rows:
-        count = int(Decimal(available) // quantity)
+    for product_id, ingredient_name, quantity, available, reserved in rows:
+        free = max(Decimal(available) - Decimal(reserved), Decimal(0))
+        count = int(free // quantity)
         current = result.get(product_id)
         if current is None or count < current.makeable:
             result[product_id] = Availability(makeable=count, limiting_ingredient=ingredient_name)
@@ -132,19 +151,26 @@ def catalogue(*, pizzeria, query="", category=""):
 
 def catalogue_version(*, pizzeria):
     """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
-    products or the recipes (latest update and row count of each, so deletions count too).
+    products or the recipes (latest update and row count of each, so deletions count too), and
+    the reservations of placed orders (count, latest, and the next expiry still to come, which
+    changes when the earliest one passes: an expired reservation frees stock without a write).
 
     One query of scalar subqueries; every write of these tables goes through save(),
     bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
     stock, product, recipe = Stock._meta.db_table, Product._meta.db_table, RecipeLine._meta.db_table
+    held = StockReservation._meta.db_table
+    shop_held = f"FROM {held} r INNER JOIN {stock} s ON r.stock_id = s.id WHERE s.pizzeria_id = %s"
     sql = (
         f"SELECT (SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = %s),"
         f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = %s),"
         f" (SELECT MAX(updated_at) FROM {product}), (SELECT COUNT(*) FROM {product}),"
-        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe})"
+        f" (SELECT MAX(updated_at) FROM {recipe}), (SELECT COUNT(*) FROM {recipe}),"
+        f" (SELECT COUNT(*) {shop_held}), (SELECT MAX(r.created_at) {shop_held}),"
+        f" (SELECT MIN(r.expires_at) {shop_held} AND r.expires_at > %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pizzeria.pk, pizzeria.pk])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [pizzeria.pk, pizzeria.pk, pizzeria.pk, pizzeria.pk, pizzeria.pk, now])
         return "|".join(str(value) for value in cursor.fetchone())
 
 
