@@ -54,7 +54,7 @@ def orderable_products(order):
     re-priced at today's (order.checkout.plan_line_change, issue 13 L3)."""
     lines = {line.product_id: line for line in order.lines.select_related("product")}
     products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
-    availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products])
+    availability = product_availability(pizzeria=order.pizzeria, product_ids=[p.pk for p in products], order=order)
     rows = [(line.product, line.unit_price, line.product.selling_price) for line in lines.values()]
     rows += [
         (product, None, product.selling_price)
