@@ -175,9 +175,17 @@ def catalogue_version(*, pizzeria):
 
 
 def stock_overview(*, pizzeria):
-    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
+    """(stock rows with ingredient and unit, [(product, Availability)] of the active products).
+
+    Each stock row carries `reserved`: what placed orders hold of it (active reservations)."""
+    held = (
+        StockReservation.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), stock=OuterRef("pk"))
+        .order_by().values("stock").annotate(held=Sum("quantity")).values("held")[:1]
+    )
     stocks = list(
-        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
+        Stock.objects.filter(pizzeria=pizzeria)
+        .annotate(reserved=Coalesce(Subquery(held), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=3)))
+        .select_related("ingredient__unit").order_by("ingredient__name")
     )
     products = list(Product.objects.filter(is_active=True).order_by("category", "name"))
     availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])
