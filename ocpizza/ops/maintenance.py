@@ -1,7 +1,7 @@
 """Weekly database maintenance (O-6), run by cron every Monday at 01:00 when the shops are closed.
 
 Deletes what has outlived its use (expired sessions, old login attempts and logs, audit history
-past its retention period) and refreshes the optimiser statistics of the tables that grow with
+past its retention period, stock reservations past their expiry) and refreshes the optimiser statistics of the tables that grow with
 every order. The stock ledger (StockMovement) and Stripe events are records: never pruned."""
 from datetime import timedelta
 
@@ -10,6 +10,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+
+from pizzeria.services import purge_expired_reservations
 
 # Tables that grow with orders and stock movements, plus the sessions and audit tables.
 BIG_TABLE_PREFIXES = ("order_", "pizzeria_stock", "django_session", "axes_", "django_admin_log")
@@ -29,6 +31,8 @@ def run_weekly_maintenance(*, history_days: int | None = None, axes_days: int | 
     report = {}
 
     report["sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
+    # Already ignored by every computation (issue 17); deleting them keeps the table small.
+    report["reservations"] = purge_expired_reservations(now=now)
 
     # An attempt older than the cool-off locks nobody any more; the logs are kept for inquiries.
     cooloff = timedelta(hours=settings.AXES_COOLOFF_TIME or 0)
@@ -58,6 +62,7 @@ def run_weekly_maintenance(*, history_days: int | None = None, axes_days: int | 
     if stdout is not None:
         stdout.write(
             f"Sessions expirées supprimées : {report['sessions']}\n"
+            f"Réservations de stock expirées supprimées : {report['reservations']}\n"
             f"Tentatives de connexion expirées supprimées : {report['axes_attempts']}\n"
             f"Journaux de connexion de plus de {axes_days} jours supprimés : "
             f"{report['axes_logs'] + report['axes_failure_logs']}\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError
@@ -15,6 +16,9 @@ from order.derived import order_changed
 from order.line_items import fill_line, price_choices, save_needs
 from order.models import Order, OrderLine
 from order.money import from_cents
+from order.needs import needs_of_lines, stored_needs
+from order.reservations import reserve_order
+from pizzeria.services import InsufficientStock
 from product.line_recipe import LineChoice
 
 
@@ -72,6 +76,22 @@ def apply_line_change(*, order, change):
         recipes, _menu = price_choices(repriced) if repriced else ({}, None)
     except ValidationError as exc:
         raise ChangeNotAllowed(" ".join(exc.messages)) from None
+    # The new lines' reservation replaces the old one, all or nothing, before any line moves
+    # (issue 17): raised or added lines take today's recipe, kept or lowered ones what they
+    # stored. A savepoint, so that a paid change refused here leaves the payment's transaction
+    # usable for its refund.
+    kept = stored_needs(existing.values())
+    try:
+        with transaction.atomic():
+            reserve_order(order, needs=needs_of_lines(
+                (recipes[key].needs if key in recipes else kept.get(existing[key].pk, {}), quantity)
+                for key, quantity, _price in change.lines
+            ))
+    except InsufficientStock as short:
+        raise ChangeNotAllowed(
+            _("il ne reste plus assez de %(ingredients)s")
+            % {"ingredients": ", ".join(i.name for i, _n, _a in short.missing)}
+        ) from None
     keep, needs = set(), []
     for key, quantity, price in change.lines:
         line = existing.get(key) or OrderLine(order=order)

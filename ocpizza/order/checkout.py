@@ -148,7 +148,8 @@ def plan_line_change(*, order, quantities):
                 errors.append(_("Un des produits demandés n'est pas à la carte."))
             else:
                 errors.extend(exc.messages)
-    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu) if recipes else {}
+    # The order's own reservation is available to it (it is replaced when the change applies).
+    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu, order=order) if recipes else {}
     lines = {}
     for key, quantity in sorted(wanted.items()):
         line = current.get(key)

@@ -52,6 +52,7 @@ from order.money import (  # noqa: F401 — the public names of payments, kept i
     to_cents,
 )
 from order.refunds import PaymentError, refund_order  # noqa: F401 — refund_order kept importable here
+from order.reservations import release_if_abandoned, reserve_order
 from order.rules import FINAL_STATUSES
 from order.settlement import (  # noqa: F401 — kept importable here
     FINAL_PAYMENT_STATUSES,
@@ -63,6 +64,7 @@ from order.settlement import (  # noqa: F401 — kept importable here
 )
 from order.stripe_gateway import STRIPE_API_VERSION, decline_message  # noqa: F401 — kept importable
 from order.stripe_gateway import field as _get
+from pizzeria.services import InsufficientStock
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ def start_card_payment(*, order, payment_method_id, change=None, by=None):
             amount = amount_due(order)
             if amount <= 0:
                 raise PaymentError(_("La commande %(number)s est déjà payée.") % {"number": order.number})
+            _hold_stock_for_payment(order)
         else:
             if change.base != lines_fingerprint(order):
                 raise PaymentError(
@@ -174,7 +177,23 @@ def record_card_refused(*, order, code="", by=None):
         payment.full_clean()
         payment.save()
         refresh_payment_totals(order)
+        release_if_abandoned(order)
     return payment
+
+
+def _hold_stock_for_payment(order):
+    """Before the card is charged, the order holds its ingredients again for the time of the
+    payment (order.reservations): what is paid for can be made, or the card is not charged."""
+    if order.status != Order.Status.AWAITING_CONFIRMATION:
+        return
+    try:
+        reserve_order(order)
+    except InsufficientStock as short:
+        raise PaymentError(
+            _("Il ne reste plus assez de %(ingredients)s pour préparer la commande %(number)s. "
+              "Votre carte n'a pas été débitée : modifiez ou annulez la commande.")
+            % {"ingredients": ", ".join(i.name for i, _n, _a in short.missing), "number": order.number}
+        ) from None
 
 
 def _result_for_existing(payment):
@@ -208,4 +227,5 @@ def _mark_failed(payment, *, message, intent_id=""):
             payment.intent_id = intent_id
         payment.save()
         refresh_payment_totals(order)
+        release_if_abandoned(order)
     return payment

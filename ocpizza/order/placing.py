@@ -4,7 +4,8 @@ Lines are merged and checked (quantity limit of order.rules, products and option
 and makeable in that pizzeria, all reported at once), prices and what each line takes from stock
 come from product.line_recipe and the menu now (issue 16), and the
 order starts where its payment method sends it (card: waits for Stripe; on delivery: kitchen).
-The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's.
+The time it is for (as soon as possible or a slot, within the shop's hours) is order.booking's;
+the order then holds what its lines need (order.reservations, all or nothing, issue 17).
 """
 from decimal import Decimal
 
@@ -19,8 +20,11 @@ from order.derived import order_changed
 from order.models import Order, OrderLine
 from order.money import check_order_total
 from order.line_items import as_choice, fill_line, price_choices, save_needs
+from order.needs import needs_of_lines
+from order.reservations import reserve_order
 from pizzeria.models import Pizzeria
 from pizzeria.selectors import line_availability
+from pizzeria.services import InsufficientStock
 
 
 def _merge_lines(lines):
@@ -191,6 +195,17 @@ def place_order(
     )
     saved = {line.options_key: line for line in order.lines.all()}
     save_needs([(saved[recipe.key], recipe) for recipe, _quantity in priced])
+    # The availability check above read the stock without locks; this is the one that holds
+    # (stock rows locked after the shop and slot rows): two customers racing for the last
+    # mozzarella never both get it.
+    try:
+        reserve_order(order, needs=needs_of_lines((recipe.needs, quantity) for recipe, quantity in priced), now=now)
+    except InsufficientStock as short:
+        raise ValidationError(
+            _("Il ne reste plus assez de %(ingredients)s dans cette pizzeria pour cette commande : "
+              "retirez ou réduisez un produit.")
+            % {"ingredients": ", ".join(ingredient.name for ingredient, _needed, _free in short.missing)}
+        ) from None
     order_changed(order)
     if order.status == Order.Status.TO_PREPARE:
         notifications.status_changed(order)

@@ -5,13 +5,14 @@ order.workflow.TRANSITIONS (status, role of `by` in that pizzeria, kind of order
 reason), records who and when, and queues the customer's e-mail for after the commit
 (order.notifications). Stock is taken by accept_order only, all or nothing, through
 pizzeria.services; see docs/order-workflow.md for the rule that decides when stock goes back.
-Orders are created by order.placing.place_order (importable from here too).
+Orders are created by order.placing.place_order (importable from here too), which reserves
+their stock (order.reservations); acceptance turns the reservation into the ledger movement,
+a refusal or cancellation releases it.
 
 A new transition is one row in order.workflow.TRANSITIONS plus its `<action>_order` function
 here: run_transition, the admin buttons, bulk actions and queues find it by name.
 """
 import inspect
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,10 +23,12 @@ from django.utils.translation import gettext as _
 from ocpizza.business import BusinessError, message_of
 from order import rules, workflow
 from order.derived import order_changed
-from order.models import Order, OrderLineNeed, Payment
+from order.models import Order, Payment
+from order.needs import needs_of_order
 from order.money import CENT, euros, money_ceiling, net_received
 from order.placing import place_order
 from order.refunds import refund_order
+from order.reservations import release_order
 from order.settlement import cancel_open_intents
 from order.status_changes import confirm_order, finish, lock_order, move, user_or_none
 from order.workflow import TransitionNotAllowed, find_transition
@@ -56,15 +59,12 @@ def accept_order(order: Order, *, by) -> Order:
 
     All or nothing under row locks taken in pk order (no deadlock between two kitchens);
     a shortfall raises InsufficientStock listing every missing ingredient and takes nothing.
-    A fixed number of queries whatever the number of lines and ingredients.
+    A fixed number of queries whatever the number of lines and ingredients. The order's own
+    reservation becomes the ledger movement (deleted in this transaction); other orders'
+    active reservations are not available to it.
     """
     locked = move(order, "accept", by)
-    # What each unit of each line takes was computed by product.line_recipe when the line was
-    # priced (sizes, extras, removals, halves) and stored with it (OrderLineNeed): one query.
-    needs = defaultdict(Decimal)
-    rows = OrderLineNeed.objects.filter(line__order=locked).values_list("ingredient_id", "quantity", "line__quantity")
-    for ingredient_id, unit_quantity, line_quantity in rows:
-        needs[ingredient_id] += unit_quantity * line_quantity
+    needs = needs_of_order(locked)  # the same computation as the reservation at placement
     take_stock(pizzeria_id=locked.pizzeria_id, needs=needs, order=locked, by=user_or_none(by))
     now = timezone.now()
     locked.pizzaiolo = user_or_none(by)
@@ -73,9 +73,11 @@ def accept_order(order: Order, *, by) -> Order:
 
 
 def _give_slot_back(order):
-    """A refused or cancelled order frees its place in its slot (pizzeria.slots); the caller saves."""
+    """A refused or cancelled order frees its place in its slot (pizzeria.slots) and the stock
+    it held (order.reservations); the caller saves."""
     release_slot(slot_id=order.slot_id)
     order.slot = None
+    release_order(order)
 
 
 def _reason(reason, message, *, required=True):

@@ -18,6 +18,7 @@ from order.models import Order, Payment
 from order.money import CURRENCY, euros, is_fully_paid, lines_fingerprint, net_received, refresh_payment_totals, to_cents
 from order.receipts import queue_payment_receipt
 from order.refunds import PaymentError, refund_order
+from order.reservations import release_if_abandoned
 from order.rules import CLOSED_UNSOLD
 from order.status_changes import confirm_order
 from order.stripe_gateway import decline_message
@@ -131,6 +132,8 @@ def apply_intent(intent, *, event_id=None):
             queue_payment_receipt(payment)
         else:
             refresh_payment_totals(order)
+            if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED):
+                release_if_abandoned(order)  # its stock goes back; a new attempt reserves again
     return Applied(payment=payment, order=order, note=note, flagged=flagged)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from order import notifications
 from order.derived import order_changed
 from order.models import Order
+from order.reservations import keep_paid
 from order.workflow import find_transition
 
 
@@ -49,5 +50,6 @@ def user_or_none(by):
 def confirm_order(order: Order, *, by=None) -> Order:
     """Payment confirmed (Stripe webhook, by=None) or phone order confirmed by a manager: → to prepare."""
     locked = move(order, "confirm", by)
+    keep_paid(locked)  # the reservation now holds until acceptance (issue 17)
     locked.confirmed_at = timezone.now()
     return finish(locked, order, ["confirmed_at"])

@@ -88,7 +88,7 @@ def orderable_products(order):
             recipes[choice.key] = line_recipe(choice, menu)
         except ValidationError:
             pass  # off the menu now: can be lowered or removed, not raised
-    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu)
+    availability = line_availability(pizzeria=order.pizzeria, recipes=recipes, menu=menu, order=order)
     rows = [
         ChangeRow(line.options_key, line.description, line.unit_price,
                   recipes[line.options_key].unit_price if line.options_key in recipes else None)

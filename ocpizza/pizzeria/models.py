@@ -266,3 +266,33 @@ class ServiceSlot(models.Model):
 
     def __str__(self):
         return f"{self.pizzeria} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class StockReservation(models.Model):
+    """What a placed order holds of one stock line until the kitchen accepts it (issue 17).
+
+    Written only by pizzeria.services (reserve_stock, release_stock, keep_reservation), under
+    the stock rows' locks. `expires_at` is set while a card payment is pending: past it the
+    reservation counts for nothing (every computation ignores it) and the weekly maintenance
+    deletes it; a confirmed payment or an order paid at the door holds without expiry.
+    Acceptance turns it into the ledger movement (take_stock deletes it in the same transaction)."""
+
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="reservations", verbose_name=_("stock"))
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="stock_reservations", verbose_name=_("commande")
+    )
+    quantity = models.DecimalField(_("quantité réservée"), max_digits=12, decimal_places=3)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("réservée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réservation de stock")
+        verbose_name_plural = _("réservations de stock")
+        ordering = ["stock", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="stockreservation_quantity_positive"),
+            models.UniqueConstraint(fields=["order", "stock"], name="stockreservation_unique_order_stock"),
+        ]
+
+    def __str__(self):
+        return f"{self.stock} : {self.quantity} ({self.order_id})"

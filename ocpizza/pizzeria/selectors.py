@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
-from pizzeria.models import Pizzeria, Stock
+from pizzeria.models import Pizzeria, Stock, StockReservation
 from product.line_recipe import LineChoice, line_recipe
 from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Size
 from product.selectors import algolia_search_ids, database_search, menu_for, menu_order, search_backend, typo_matches
@@ -59,6 +60,18 @@ class Availability:
         return ""
 
 
+def _reserved(pizzeria, now, order=None):
+    """Subquery: what active reservations (pizzeria.services.active_reservations: no expiry or
+    not yet expired) hold of the outer recipe line's ingredient in `pizzeria`, `order`'s aside."""
+    rows = StockReservation.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        stock__pizzeria=pizzeria, stock__ingredient=OuterRef("ingredient_id"),
+    )
+    if order is not None:
+        rows = rows.exclude(order=order)
+    return Subquery(rows.order_by().values("stock__ingredient").annotate(held=Sum("quantity")).values("held")[:1])
+
+
 def availability_of(needs, stock, names):
     """Availability of something that takes `needs` ({ingredient_id: quantity per unit}) from
     `stock` ({ingredient_id: quantity}, a missing line counts as zero); `names` gives the limiting
@@ -75,38 +88,56 @@ def availability_of(needs, stock, names):
     return best or Availability(makeable=None)
 
 
-def stock_levels(*, pizzeria, ingredient_ids=None):
-    """{ingredient_id: quantity} of a shop's stock, in one query."""
+def stock_levels(*, pizzeria, ingredient_ids=None, order=None, now=None):
+    """{ingredient_id: quantity free} of a shop's stock: what it holds less what placed orders
+    hold (their active reservations, issue 17; `order`'s own aside, for a change of it), in one
+    query. What every "can this shop make it" of a line with options reads."""
+    now = now or timezone.now()
     rows = Stock.objects.filter(pizzeria=pizzeria)
     if ingredient_ids is not None:
         rows = rows.filter(ingredient_id__in=list(ingredient_ids))
-    return dict(rows.values_list("ingredient_id", "quantity"))
+    held = StockReservation.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), stock=OuterRef("pk"))
+    if order is not None:
+        held = held.exclude(order=order)
+    held = Subquery(held.order_by().values("stock").annotate(total=Sum("quantity")).values("total")[:1])
+    rows = rows.annotate(held=Coalesce(held, Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=3)))
+    return {
+        ingredient_id: max(Decimal(quantity) - Decimal(reserved), Decimal(0))
+        for ingredient_id, quantity, reserved in rows.values_list("ingredient_id", "quantity", "held")
+    }
 
 
-def line_availability(*, pizzeria, recipes, menu, stock=None):
+def line_availability(*, pizzeria, recipes, menu, stock=None, order=None):
     """{key: Availability} of lines already priced by product.line_recipe ({key: LineRecipe}), from
-    the shop's stock in one query (or `stock` when the caller has read it)."""
+    the shop's free stock in one query (or `stock` when the caller has read it); `order`: an order
+    being changed, whose own reservation is available to it."""
     if stock is None:
         wanted = {i for recipe in recipes.values() for i in recipe.needs}
-        stock = stock_levels(pizzeria=pizzeria, ingredient_ids=wanted) if wanted else {}
+        stock = stock_levels(pizzeria=pizzeria, ingredient_ids=wanted, order=order) if wanted else {}
     return {key: availability_of(recipe.needs, stock, menu.ingredients) for key, recipe in recipes.items()}
 
 
-def product_availability(*, pizzeria, product_ids=None):
-    """{product_id: Availability} from the pizzeria's stock and the recipes, in one query.
+def product_availability(*, pizzeria, product_ids=None, order=None, now=None):
+    """{product_id: Availability} from the pizzeria's stock less what placed orders hold
+    (their active reservations, issue 17) and the recipes, in one query.
 
-    A missing stock line counts as zero. Products without a recipe are always available.
+    `order`: an order being changed, whose own reservation is available to it. A missing stock
+    line counts as zero. Products without a recipe are always available.
     """
+    now = now or timezone.now()
     stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
     lines = RecipeLine.objects.all()
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(product_ids))
-    rows = lines.annotate(available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=DecimalField())).values_list(
-        "product_id", "ingredient__name", "quantity", "available"
-    )
+    decimal = DecimalField(max_digits=12, decimal_places=3)
+    rows = lines.annotate(
+        available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=decimal),
+        reserved=Coalesce(_reserved(pizzeria, now, order), Value(Decimal(0)), output_field=decimal),
+    ).values_list("product_id", "ingredient__name", "quantity", "available", "reserved")
     result = {}
-    for product_id, ingredient_name, quantity, available in rows:
-        count = int(Decimal(available) // quantity)
+    for product_id, ingredient_name, quantity, available, reserved in rows:
+        free = max(Decimal(available) - Decimal(reserved), Decimal(0))
+        count = int(free // quantity)
         current = result.get(product_id)
         if current is None or count < current.makeable:
             result[product_id] = Availability(makeable=count, limiting_ingredient=ingredient_name)
@@ -249,27 +280,37 @@ def catalogue(*, pizzeria, query="", category=""):
 
 
 def _catalogue_version_sql(shop_id_sql):
-    """Scalar subqueries: the shop's stock, then the latest update and row count of every table
-    the menu is read from (products, recipes, ingredients and their allergens, sizes, prices per
-    size, extras)."""
-    stock = Stock._meta.db_table
+    """Scalar subqueries: the shop's stock, the latest update and row count of every table the
+    menu is read from (products, recipes, ingredients and their allergens, sizes, prices per size,
+    extras), and the reservations of placed orders (count, latest, and the next expiry still to
+    come, which changes when the earliest one passes: an expired reservation frees stock without
+    a write). One parameter: now (for that expiry)."""
+    stock, held = Stock._meta.db_table, StockReservation._meta.db_table
     menu_tables = [model._meta.db_table for model in (Product, RecipeLine, Ingredient, Size, ProductSize, Extra, ExtraPrice)]
+    shop_held = f"FROM {held} r INNER JOIN {stock} s ON r.stock_id = s.id WHERE s.pizzeria_id = {shop_id_sql}"
     return (
         f"(SELECT MAX(updated_at) FROM {stock} WHERE pizzeria_id = {shop_id_sql}),"
         f" (SELECT COUNT(*) FROM {stock} WHERE pizzeria_id = {shop_id_sql})"
         + "".join(f", (SELECT MAX(updated_at) FROM {table}), (SELECT COUNT(*) FROM {table})" for table in menu_tables)
+        + f", (SELECT COUNT(*) {shop_held}), (SELECT MAX(r.created_at) {shop_held}),"
+        f" (SELECT MIN(r.expires_at) {shop_held} AND r.expires_at > %s)"
     )
+
+
+def _now_param():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def catalogue_version(*, pizzeria):
     """A value that changes whenever what a pizzeria's catalogue shows may change: its stock, the
     products, the recipes, the ingredients (allergens), sizes, prices per size and extras (latest
-    update and row count of each, so deletions count too).
+    update and row count of each, so deletions count too), and the reservations of placed orders.
 
     One query of scalar subqueries; every write of these tables goes through save(),
     bulk_create() or an update that sets updated_at (pizzeria.services, order.services, imports)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + _catalogue_version_sql("%s"), [pizzeria.pk, pizzeria.pk])
+        shop = pizzeria.pk
+        cursor.execute("SELECT " + _catalogue_version_sql("%s"), [shop, shop, shop, shop, shop, _now_param()])
         return "|".join(str(value) for value in cursor.fetchone())
 
 
@@ -279,7 +320,7 @@ def catalogue_page_version(*, slug):
     table = Pizzeria._meta.db_table
     sql = f"SELECT p.id, p.updated_at, {_catalogue_version_sql('p.id')} FROM {table} p WHERE p.slug = %s AND p.status <> %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, Pizzeria.Status.CLOSED])
+        cursor.execute(sql, [_now_param(), slug, Pizzeria.Status.CLOSED])
         row = cursor.fetchone()
     return None if row is None else "|".join(str(value) for value in row)
 
@@ -293,9 +334,17 @@ def shops_version():
 
 
 def stock_overview(*, pizzeria):
-    """(stock rows with ingredient and unit, [(product, Availability)] of the active products)."""
+    """(stock rows with ingredient and unit, [(product, Availability)] of the active products).
+
+    Each stock row carries `reserved`: what placed orders hold of it (active reservations)."""
+    held = (
+        StockReservation.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), stock=OuterRef("pk"))
+        .order_by().values("stock").annotate(held=Sum("quantity")).values("held")[:1]
+    )
     stocks = list(
-        Stock.objects.filter(pizzeria=pizzeria).select_related("ingredient__unit").order_by("ingredient__name")
+        Stock.objects.filter(pizzeria=pizzeria)
+        .annotate(reserved=Coalesce(Subquery(held), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=3)))
+        .select_related("ingredient__unit").order_by("ingredient__name")
     )
     products = list(Product.objects.filter(is_active=True).order_by(*menu_order()))
     availability = product_availability(pizzeria=pizzeria, product_ids=[p.pk for p in products])

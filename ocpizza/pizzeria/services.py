@@ -2,6 +2,8 @@
 
 Orders take and give back through take_stock / return_stock, imports and the stock page
 count or correct through count_stock / correct_stock; every change leaves a StockMovement.
+A placed order holds what it needs with reserve_stock (issue 17): StockReservation rows, written
+under the same locks; take_stock turns them into the ledger movement, release_stock drops them.
 Locks are taken in pk order (no deadlock between two kitchens), every shortfall is listed
 before anything is written, and the writes are bulk: a fixed number of queries.
 """
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from account.roles import has_role
 from ocpizza.business import BusinessError
-from pizzeria.models import StaffMembership, Stock, StockMovement
+from pizzeria.models import StaffMembership, Stock, StockMovement, StockReservation
 from product.models import Ingredient
 
 # Who may correct a shop's stock on the stock page (the roles' names come from the one enum).
@@ -52,29 +54,111 @@ def _fmt(value):
     return f"{Decimal(value).normalize():f}"
 
 
-@transaction.atomic(savepoint=False)  # no savepoint: the caller's transaction is the unit
-def take_stock(*, pizzeria_id, needs, order, by=None):
-    """Take `needs` ({ingredient_id: quantity}) from a shop's stock for `order`, all or nothing.
+def active_reservations(now=None):
+    """Reservations that still hold stock: no expiry (paid, or paid at the door) or not yet
+    expired. An expired one counts for nothing anywhere, before maintenance deletes it."""
+    now = now or timezone.now()
+    return StockReservation.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
-    Locks the stock rows in pk order, raises InsufficientStock listing every shortfall (and
-    takes nothing), then moves every row with one guarded UPDATE and writes the ledger in one
-    INSERT: a fixed number of queries whatever the number of ingredients."""
+
+def _locked_for(pizzeria_id, needs, order, now):
+    """Lock the shop's stock rows of `needs` in pk order; return ({ingredient_id: Stock},
+    [(ingredient_id, needed, free)] of every shortfall), where free = quantity − what other
+    orders' active reservations hold of the row (never below zero)."""
     stocks = {
         stock.ingredient_id: stock
         for stock in Stock.objects.select_for_update()
         .filter(pizzeria_id=pizzeria_id, ingredient_id__in=list(needs))
         .order_by("pk")
     }
-    missing = [
-        (ingredient_id, needed, stocks[ingredient_id].quantity if ingredient_id in stocks else Decimal(0))
-        for ingredient_id, needed in needs.items()
-        if ingredient_id not in stocks or stocks[ingredient_id].quantity < needed
-    ]
-    if missing:
-        ingredients = Ingredient.objects.select_related("unit").in_bulk([m[0] for m in missing])
-        raise InsufficientStock(
-            order, sorted(((ingredients[i], n, a) for i, n, a in missing), key=lambda m: m[0].name)
+    held = {}
+    if stocks:
+        held = dict(
+            active_reservations(now)
+            .filter(stock_id__in=[s.pk for s in stocks.values()])
+            .exclude(order=order)
+            .values("stock_id")
+            .annotate(held=Sum("quantity"))
+            .values_list("stock_id", "held")
         )
+    free = {i: max(s.quantity - held.get(s.pk, Decimal(0)), Decimal(0)) for i, s in stocks.items()}
+    missing = [
+        (ingredient_id, needed, free.get(ingredient_id, Decimal(0)))
+        for ingredient_id, needed in needs.items()
+        if free.get(ingredient_id, Decimal(0)) < needed
+    ]
+    return stocks, missing
+
+
+def _raise_missing(order, missing):
+    ingredients = Ingredient.objects.select_related("unit").in_bulk([m[0] for m in missing])
+    raise InsufficientStock(
+        order, sorted(((ingredients[i], n, a) for i, n, a in missing), key=lambda m: m[0].name)
+    )
+
+
+@transaction.atomic(savepoint=False)  # the caller's transaction (placing, paying) is the unit
+def reserve_stock(*, pizzeria_id, needs, order, expires_at=None, now=None):
+    """Hold `needs` ({ingredient_id: quantity}) of a shop's stock for `order`, all or nothing.
+
+    Same locks as take_stock (stock rows in pk order, after the shop, slot and order rows);
+    available = quantity − other orders' active reservations. Raises InsufficientStock listing
+    every shortfall and holds nothing; else replaces whatever the order held by one row per
+    stock line (`expires_at`: while a card payment is pending). A fixed number of queries."""
+    now = now or timezone.now()
+    needs = {i: Decimal(q) for i, q in needs.items() if q > 0}
+    stocks, missing = _locked_for(pizzeria_id, needs, order, now)
+    if missing:
+        _raise_missing(order, missing)
+    StockReservation.objects.filter(order=order).delete()
+    return StockReservation.objects.bulk_create(
+        [
+            StockReservation(stock=stocks[i], order=order, quantity=needed, expires_at=expires_at)
+            for i, needed in sorted(needs.items(), key=lambda item: stocks[item[0]].pk)
+        ]
+    )
+
+
+def release_stock(*, order) -> int:
+    """Drop what `order` holds (cancelled, refused, payment abandoned). Returns the rows deleted.
+
+    No lock needed: a reservation that disappears only frees stock, so a placement reading the
+    old rows at the same moment errs on the safe side."""
+    return StockReservation.objects.filter(order=order).delete()[0]
+
+
+def keep_reservation(*, order, now=None) -> bool:
+    """The payment is confirmed: the order's reservation holds until acceptance (no expiry).
+
+    Returns False when it had already expired (or was released): the caller reserves again."""
+    now = now or timezone.now()
+    rows = active_reservations(now).filter(order=order)
+    if not rows.exists():
+        return False
+    rows.update(expires_at=None)
+    return True
+
+
+def purge_expired_reservations(*, now=None) -> int:
+    """Delete reservations past their expiry (weekly maintenance); they already count for nothing."""
+    now = now or timezone.now()
+    return StockReservation.objects.filter(expires_at__lte=now).delete()[0]
+
+
+@transaction.atomic(savepoint=False)  # no savepoint: the caller's transaction is the unit
+def take_stock(*, pizzeria_id, needs, order, by=None):
+    """Take `needs` ({ingredient_id: quantity}) from a shop's stock for `order`, all or nothing.
+
+    Locks the stock rows in pk order; what other orders' active reservations hold is not
+    available (the order's own reservation is: it becomes this movement and is deleted in the
+    same transaction). Raises InsufficientStock listing every shortfall (and takes nothing),
+    then moves every row with one guarded UPDATE and writes the ledger in one INSERT: a fixed
+    number of queries whatever the number of ingredients."""
+    needs = {i: Decimal(q) for i, q in needs.items() if q > 0}
+    stocks, missing = _locked_for(pizzeria_id, needs, order, timezone.now())
+    if missing:
+        _raise_missing(order, missing)
+    StockReservation.objects.filter(order=order).delete()
     if not stocks:
         return []
     now = timezone.now()

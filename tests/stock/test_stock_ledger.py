@@ -82,5 +82,6 @@ def test_accept_makes_the_same_number_of_queries_for_1_or_5_lines(scene):
         with CaptureQueriesContext(connection) as queries:
             accept_order(o, by=pizzaiolo)
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 12
+    # Reservations (issue 17) add the read of what other orders hold and the delete of the order's own.
+    assert counts[0] == counts[1] <= 13
     assert big.stock_movements.count() > small.stock_movements.count() > 1

@@ -101,3 +101,25 @@ def test_service_refuses_another_shops_staff(shops, people):
                       reason="delivery", delta=10)
     with pytest.raises(ValidationError):
         correct_stock(pizzeria=shops["bastille"], ingredient=mozza, by=people["driver"], reason="delivery", delta=10)
+
+
+@pytest.mark.django_db
+def test_page_shows_what_placed_orders_hold(chain, people, client_for):
+    """Issue 17: a placed order's reservation shows in the Réservé column and lowers the makeable
+    count, while the quantity itself only moves at acceptance."""
+    from order.services import place_order
+
+    menu, bastille = chain.menu, chain.shops["bastille"]
+    page_url = reverse(URL) + "?shop=bastille"
+    c = client_for(people["manager"])
+    before = c.get(page_url).context["products"]
+    place_order(pizzeria=bastille, customer=people["customer"], lines=[(menu.margherita, 2)], fulfilment="pickup",
+                payment_method="on_delivery", channel="web", by=people["customer"])
+    response = c.get(page_url)
+    stock = next(s for s in response.context["stocks"] if s.ingredient_id == menu.mozza.pk)
+    per_pizza = menu.margherita.recipe_lines.get(ingredient=menu.mozza).quantity
+    assert stock.reserved == 2 * per_pizza
+    assert stock.quantity == Stock.objects.get(pk=stock.pk).quantity == ledger_sum(stock)
+    assert f'data-reserved="{stock.reserved}"' in response.content.decode()
+    count = {p.pk: a.makeable for p, a in before}[menu.margherita.pk]
+    assert {p.pk: a.makeable for p, a in response.context["products"]}[menu.margherita.pk] < count
