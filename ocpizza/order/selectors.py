@@ -7,7 +7,7 @@ from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
 from account.roles import has_role, is_head_office, pizzerias_of
-from order.models import OrderLineNeed, Order, OrderLine
+from order.models import Order, OrderLine, OrderLineNeed
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
 from product.models import Reminder
@@ -86,14 +86,15 @@ def driver_queue(*, pizzeria, user):
 def queue_version(*, pizzeria, kind):
     """A value that changes whenever a queue of `pizzeria` may show something else: its orders
     (how many are in the queue's statuses, the latest change of one: every write of an order
-    sets updated_at), and for the kitchen the recipes and reminders on its cards. One query."""
+    sets updated_at), and for the kitchen the reminders on its cards (a card shows what its lines
+    stored when they were priced, order.OrderLineNeed, which changes only with its order). One query."""
     statuses = [str(status) for status in (KITCHEN_STATUSES if kind == "kitchen" else DRIVER_STATUSES)]
-    order, recipe, reminder = Order._meta.db_table, RecipeLine._meta.db_table, Reminder._meta.db_table
+    order, reminder = Order._meta.db_table, Reminder._meta.db_table
     where = f"FROM {order} WHERE pizzeria_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
     columns = [f"(SELECT COUNT(*) {where})", f"(SELECT MAX(updated_at) {where})"]
     params = [pizzeria.pk, *statuses] * 2
     if kind == "kitchen":
-        columns += [f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated_at) FROM {table})" for table in (recipe, reminder)]
+        columns.append(f"(SELECT COUNT(*) FROM {reminder}), (SELECT MAX(updated_at) FROM {reminder})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         return "|".join(str(value) for value in cursor.fetchone())
