@@ -196,9 +196,21 @@ class BusinessAdmin(FrenchDecimalsMixin, PerObjectDeleteMixin, SimpleHistoryAdmi
         return super().get_readonly_fields(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if self._history_read_only(request):
-            kwargs["fields"] = []  # nothing to submit: the page shows values, it has no inputs
-        return super().get_form(request, obj, change=change, **kwargs)
+        if not self._history_read_only(request):
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["fields"] = []  # nothing to submit: the page shows values, it has no inputs
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class ReadOnlyVersionForm(form):
+            """Fields a form declares itself (e.g. the product's "Je confirme ce prix") are not
+            model fields: `fields=[]` keeps them, so they are disabled here."""
+
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                for field in self.fields.values():
+                    field.disabled = True
+
+        return ReadOnlyVersionForm
 
     def revert_disabled(self, request, obj=None):
         return True  # no "Revert" button: a revert would bypass the form's and services' rules

@@ -130,5 +130,7 @@ def test_demo_logins_work_through_the_admin_login_form(demo_data, client):
 
     # no `next`: a staff member who opens /admin/login/ lands on the admin, not the public site
     response = client.post("/admin/login/", {"username": "gerant@ocpizza.fr", "password": DEMO_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    # each role lands on its own screen (issue 19): /compte/accueil/ sends a manager to the admin
+    assert response.status_code == 302 and response["Location"] == "/compte/accueil/"
+    assert client.get("/compte/accueil/")["Location"].startswith("/admin/")
     assert client.get("/admin/").status_code == 200

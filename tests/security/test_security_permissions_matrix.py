@@ -141,7 +141,7 @@ PROBES = {
     "pizzeria.stockmovement": None,
     "product.unit": {"name": "Pirate"},
     "product.ingredient": {"name": "Pirate"},
-    "product.product": {"price": "0.10"},
+    "product.product": {"price": "0.10", "confirm_price": "on"},  # a ÷100 price asks for the tick (issue 19)
     "product.recipeline": {"quantity": "999"},
     "product.size": {"name": "Pirate"},
     "product.productsize": {"price": "0.10"},
@@ -244,6 +244,7 @@ URLS = {
         ".a. ... ... . ..", method="POST", kwargs=lambda w: {"pk": w["address_a_other"].pk},
         changed=lambda w: not type(w["address_a_other"]).objects.filter(pk=w["address_a_other"].pk).exists(),
     ),
+    "account:activate": Row("*** *** *** * **", kwargs=lambda w: {"uidb64": "MQ", "token": "activate"}),
     "account:password_reset_confirm": Row("*** *** *** * **", kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}),
     # A customer's order pages: the owner only; staff use the admin, not the customer's pages.
     "order:pay": Row(".o. ... ... . ..", kwargs=number("order_card")),
