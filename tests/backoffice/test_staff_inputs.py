@@ -48,6 +48,7 @@ def product_form(product, **changes):
         "is_active": "on", "price": "10,50", "discount_price": "",
         "recipe_lines-TOTAL_FORMS": "0", "recipe_lines-INITIAL_FORMS": "0",
         "reminders-TOTAL_FORMS": "0", "reminders-INITIAL_FORMS": "0",
+        "sizes-TOTAL_FORMS": "0", "sizes-INITIAL_FORMS": "0",  # prices per size (issue 16)
     }
     data.update(changes)
     return data

@@ -58,7 +58,9 @@ def write(shops, products, spec):
         total=sum(price * quantity for _p, quantity, price in lines), accepted_at=accepted, ready_at=ready, delivered_at=delivered,
     )
     OrderLine.objects.bulk_create(
-        OrderLine(order=order, product=p, product_name=p.name, quantity=q, unit_price=price) for p, q, price in lines
+        # options_key: the line's key without options (issue 16), unique within an order
+        OrderLine(order=order, product=p, product_name=p.name, options_key=str(p.pk), quantity=q, unit_price=price)
+        for p, q, price in lines
     )
     Order.objects.filter(pk=order.pk).update(created_at=placed)
 

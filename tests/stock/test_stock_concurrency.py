@@ -167,6 +167,8 @@ def test_forty_kitchens_with_option_lines_take_exactly_what_each_line_needs(demo
     cheese = Ingredient.objects.get(name=CHEESE)
     for stock in Stock.objects.filter(pizzeria=shop).select_related("ingredient"):
         count_stock(pizzeria=shop, ingredient=stock.ingredient, counted=Decimal("100000"), note="test")
+    # The demo's waiting orders hold stock since placement (issue 17): out of this race.
+    StockReservation.objects.filter(stock__pizzeria=shop).delete()
     kinds = [
         [(LineChoice(product_id=margherita.pk, size_id=sizes["petite"]), 1)],
         [(LineChoice(product_id=reine.pk, size_id=sizes["grande"], extra_ids=[extra.pk], removed_ids=[mushrooms.pk]), 2)],
