@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's package first: a `chromium` earlier on the PATH may be another build (Playwright's own).
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH")
+    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    or shutil.which("chromium")
+    or "/usr/bin/chromium"
+)
 
 
 HERE = Path(__file__).resolve().parent

@@ -1,4 +1,7 @@
 """The database: DATABASE_URL (SQLite by default in development), MariaDB options and TLS."""
+import os
+from pathlib import Path
+
 import pymysql
 
 from ocpizza.settings.environment import BASE_DIR, IS_PRODUCTION, env
@@ -23,5 +26,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         options["ssl"] = ssl
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"].update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's site, job worker and shell share one file; so do the live server's threads in
+    # the browser tests. IMMEDIATE takes the write lock when a transaction begins, so a writer
+    # waits its turn (timeout, in seconds) instead of failing on a lock upgrade; WAL lets the
+    # readers (the status poll) go on while a transaction writes.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    # The test database is a file, not Django's default in-memory one: an in-memory database is
+    # one connection that the live server's threads share, and two browser requests at once (a
+    # status poll beside a login) then collide ("cannot open savepoint - SQL statements in
+    # progress"). A file gives every thread its own connection; in /dev/shm it stays in memory.
+    # One per process: pytest-xdist's workers each build their own (pytest-django adds _gwN too).
+    scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else BASE_DIR / "var"
+    DATABASES["default"].setdefault("TEST", {})
+    DATABASES["default"]["TEST"].setdefault("NAME", str(scratch / f"ocpizza-test-{os.getpid()}.sqlite3"))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
