@@ -60,18 +60,6 @@ class Availability:
         return ""
 
 
-def _reserved(pizzeria, now, order=None):
-    """Subquery: what active reservations (pizzeria.services.active_reservations: no expiry or
-    not yet expired) hold of the outer recipe line's ingredient in `pizzeria`, `order`'s aside."""
-    rows = StockReservation.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        stock__pizzeria=pizzeria, stock__ingredient=OuterRef("ingredient_id"),
-    )
-    if order is not None:
-        rows = rows.exclude(order=order)
-    return Subquery(rows.order_by().values("stock__ingredient").annotate(held=Sum("quantity")).values("held")[:1])
-
-
 def availability_of(needs, stock, names):
     """Availability of something that takes `needs` ({ingredient_id: quantity per unit}) from
     `stock` ({ingredient_id: quantity}, a missing line counts as zero); `names` gives the limiting
@@ -118,29 +106,23 @@ def line_availability(*, pizzeria, recipes, menu, stock=None, order=None):
 
 
 def product_availability(*, pizzeria, product_ids=None, order=None, now=None):
-    """{product_id: Availability} from the pizzeria's stock less what placed orders hold
-    (their active reservations, issue 17) and the recipes, in one query.
+    """{product_id: Availability} of products made by their recipe (no options), from the shop's
+    free stock (stock_levels: what placed orders hold set aside) in two queries.
 
     `order`: an order being changed, whose own reservation is available to it. A missing stock
     line counts as zero. Products without a recipe are always available.
     """
-    now = now or timezone.now()
-    stock_quantity = Stock.objects.filter(pizzeria=pizzeria, ingredient=OuterRef("ingredient_id")).values("quantity")[:1]
     lines = RecipeLine.objects.all()
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(product_ids))
-    decimal = DecimalField(max_digits=12, decimal_places=3)
-    rows = lines.annotate(
-        available=Coalesce(Subquery(stock_quantity), Value(Decimal(0)), output_field=decimal),
-        reserved=Coalesce(_reserved(pizzeria, now, order), Value(Decimal(0)), output_field=decimal),
-    ).values_list("product_id", "ingredient__name", "quantity", "available", "reserved")
-    result = {}
-    for product_id, ingredient_name, quantity, available, reserved in rows:
-        free = max(Decimal(available) - Decimal(reserved), Decimal(0))
-        count = int(free // quantity)
-        current = result.get(product_id)
-        if current is None or count < current.makeable:
-            result[product_id] = Availability(makeable=count, limiting_ingredient=ingredient_name)
+    needs, names = {}, {}
+    for product_id, ingredient_id, ingredient_name, quantity in lines.values_list(
+        "product_id", "ingredient_id", "ingredient__name", "quantity"
+    ):
+        needs.setdefault(product_id, {})[ingredient_id] = quantity
+        names[ingredient_id] = ingredient_name
+    stock = stock_levels(pizzeria=pizzeria, ingredient_ids=names, order=order, now=now) if names else {}
+    result = {product_id: availability_of(product_needs, stock, names) for product_id, product_needs in needs.items()}
     if product_ids is not None:
         for product_id in product_ids:
             result.setdefault(product_id, Availability(makeable=None))
