@@ -118,13 +118,21 @@ class DeliveryForm(forms.Form):
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
         if not self.saved:
             del self.fields["address"]
+        else:
+            # The boxes are prefilled with the address proposed (the saved default): what the
+            # customer types over them wins over the list (issue 19: the default stayed selected
+            # and was checked instead of the address typed). The prefill travels with the form,
+            # so that "typed" means changed from it.
+            for name in ("line", "postcode", "city"):
+                self.fields[name].show_hidden_initial = True
         if user is None or not user.is_authenticated:
             del self.fields["save"]
 
     def clean(self):
         cleaned = super().clean()
         chosen = cleaned.get("address")
-        if chosen:
+        typed = any(name in self.changed_data for name in ("line", "postcode", "city"))
+        if chosen and not typed:
             address = next(a for a in self.saved if a.pk == chosen)
             cleaned.update(line=address.line, postcode=address.postcode, city=address.city, saved_address=address)
         return cleaned

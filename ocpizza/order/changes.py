@@ -22,6 +22,12 @@ from pizzeria.services import InsufficientStock
 from product.line_recipe import LineChoice
 
 
+# The reason on the order's history row written when its lines change (issue 19: an unpaid
+# change left no trace): order.tracking finds the changes by it, the back office's history page
+# shows it. Stored data, in French, kept as is whatever the reader's language.
+LINE_CHANGE_REASON = "Commande modifiée"
+
+
 class ChangeNotAllowed(BusinessError):
     """The order can no longer be changed (accepted by the kitchen, cancelled...)."""
 
@@ -110,5 +116,9 @@ def apply_line_change(*, order, change):
     if needs:
         save_needs(needs)
     order.total = change.new_total
-    order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
+    order._change_reason = LINE_CHANGE_REASON
+    try:
+        order.save(update_fields=["total", "updated_at"])  # through save() so that history records it
+    finally:
+        del order._change_reason  # later saves of this instance are not changes of its lines
     order_changed(order)

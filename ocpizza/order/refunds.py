@@ -20,12 +20,17 @@ class PaymentError(BusinessError):
 
 
 def refund_order(*, order, amount, by=None, reason="", payment=None):
-    """Refund `amount` of what the customer paid by card, through Stripe, newest payments first.
+    """Refund `amount` of what the customer paid by card, through Stripe (one charge if one can take it).
 
     Call inside the caller's transaction holding the order row lock. Each refund is a Payment
     row of kind REFUND (written before the Stripe call, with its idempotency key). Raises
     PaymentError when Stripe refuses or cannot be reached (the caller's transaction then rolls
-    back: the order is not cancelled or changed). With `payment`, only that charge is refunded."""
+    back: the order is not cancelled or changed). With `payment`, only that charge is refunded.
+
+    One refund whenever one charge can take it all (issue 19: an order paid, raised and paid
+    the extra, then lowered, got its one refund split in two, with two e-mails): the newest
+    charge that covers the whole amount is refunded; only when none does is the amount spread
+    over the charges, newest first."""
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         return []
@@ -36,15 +41,10 @@ def refund_order(*, order, amount, by=None, reason="", payment=None):
     ).exclude(intent_id="")
     if payment is not None:
         charges = charges.filter(pk=payment.pk)
-    charges = list(charges.order_by("-created_at", "-pk"))
-    for charge in charges:
-        already = (
-            order.payments.filter(kind=Payment.Kind.REFUND, intent_id=charge.intent_id)
-            .filter(Q(status=Payment.Status.SUCCEEDED) | Q(status=Payment.Status.PENDING))
-            .aggregate(s=Sum("amount"))["s"]
-            or Decimal("0")
-        )
-        part = min(remaining, charge.amount - already)
+    refundable = [(charge, charge.amount - _refunded(order, charge)) for charge in charges.order_by("-created_at", "-pk")]
+    whole = [(charge, left) for charge, left in refundable if left >= amount]
+    for charge, left in whole[:1] or refundable:
+        part = min(remaining, left)
         if part <= 0:
             continue
         refund = stripe_payment(
@@ -86,3 +86,11 @@ def refund_order(*, order, amount, by=None, reason="", payment=None):
     return refunds
 
 
+def _refunded(order, charge):
+    """What is already refunded, or being refunded, of `charge`."""
+    return (
+        order.payments.filter(kind=Payment.Kind.REFUND, intent_id=charge.intent_id)
+        .filter(Q(status=Payment.Status.SUCCEEDED) | Q(status=Payment.Status.PENDING))
+        .aggregate(s=Sum("amount"))["s"]
+        or Decimal("0")
+    )

@@ -5,7 +5,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from order.models import Order, Payment
+from order.changes import LINE_CHANGE_REASON
+from order.models import Order, OrderLine, Payment
 from order.money import euros
 from pizzeria.selectors import line_availability
 from product.line_recipe import LineChoice, line_recipe
@@ -17,7 +18,7 @@ from product.selectors import menu_for, menu_order
 class Step:
     at: datetime
     label: str
-    kind: str = "status"  # status, payment, refund, problem
+    kind: str = "status"  # status, payment, refund, problem, change
     rank: int = 0  # the order of the story, for steps shown at the same minute
 
 
@@ -58,7 +59,48 @@ def order_timeline(order):
                 Step(payment.updated_at, _("Paiement refusé : %(reason)s") % {"reason": payment.failure_message}, "problem",
                      RANKS["payment"])
             )
-    return sorted(steps, key=_story_order)
+    return sorted(steps + _changes(o, steps), key=_story_order)
+
+
+def _changes(order, steps):
+    """A step for each change of the order's lines, paid or not (issue 19: an unpaid change left no
+    trace), from the history rows order.changes.apply_line_change writes: the lines after it and
+    the total before and after. Within its minute a change follows every step recorded before it
+    but the refund it caused (the customer reads the change, then its refund)."""
+    records = list(order.history.filter(history_change_reason=LINE_CHANGE_REASON).order_by("history_date", "history_id"))
+    if not records:
+        return []
+    totals = dict(
+        order.history.filter(history_date__lt=records[-1].history_date).order_by("history_date", "history_id")
+        .values_list("history_date", "total")
+    )
+    line_rows = list(OrderLine.history.filter(order_id=order.pk).order_by("history_date", "history_id"))
+    changes = []
+    for record in records:
+        before = [total for at, total in totals.items() if at < record.history_date]
+        lines = {}
+        for row in line_rows:
+            if row.history_date > record.history_date:
+                break
+            if row.history_type == "-":
+                lines.pop(row.id, None)
+            else:
+                lines[row.id] = row
+        described = ", ".join(
+            f"{row.quantity} × {row.product_name}" + (f" — {row.options_label}" if row.options_label else "")
+            for _pk, row in sorted(lines.items())
+        )
+        if before and before[-1] != record.total:
+            label = _("Commande modifiée : %(lines)s ; total %(old)s € → %(new)s €") % {
+                "lines": described, "old": euros(before[-1]), "new": euros(record.total)
+            }
+        else:
+            label = _("Commande modifiée : %(lines)s ; total inchangé (%(total)s €)") % {
+                "lines": described, "total": euros(record.total)
+            }
+        earlier = [s.rank for s in steps if s.kind != "refund" and s.at <= record.history_date]
+        changes.append(Step(record.history_date, label, "change", max(earlier, default=0)))
+    return changes
 
 
 @dataclass(frozen=True)

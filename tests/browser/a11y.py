@@ -63,6 +63,10 @@ ENGLISH_LEFTOVERS = [
     "Export", "Import", "Welcome", "Required", "Required field", "Username", "Password", "Add ",
     "CSRF verification failed", "The requested resource", "is not a valid", "Enter a valid",
     "This field", "Previous", "Next", "No results", "Light", "Dark", "System", "Theme",
+    # Found walking each role's screens (user form, scroll areas of every unfold page).
+    "After you", "user options", "scrollable content", "Choose", "Upload", "Download", "Preview",
+    "Confirm import", "Import finished", "Skip", "Errors", "Line number", "Close", "Show", "Hide",
+    "Go", "Yes", "Home", "Logout", "Sign in", "Password change",
 ]
 
 LEFTOVERS_JS = r"""

@@ -11,6 +11,8 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("home/favicon.svg")},
     ],
+    # French labels for unfold's scroll areas (issue 19: "scrollable content" for screen readers).
+    "SCRIPTS": [lambda request: static("ocpizza/admin-fr.js")],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "dashboard.views.dashboard_callback",

@@ -5,6 +5,9 @@ order.workflow.TRANSITIONS), the phone order form from order.admin.phone_order, 
 and driver queues from order.admin.queues; every click goes through order.services.
 """
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -13,6 +16,7 @@ from order.admin.phone_order import PhoneOrderMixin
 from order.admin.queues import QueuesMixin
 from order.admin.transitions import TransitionActionsMixin
 from order.models import Order
+from order.tracking import order_timeline
 from ocpizza.admin_base import BusinessAdmin
 from pizzeria.admin_mixins import ShopScopedAdminMixin
 
@@ -75,6 +79,7 @@ class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScope
             _("Suivi"),
             {
                 "fields": [
+                    "timeline",
                     "pizzaiolo",
                     "driver",
                     "confirmed_at",
@@ -109,6 +114,24 @@ class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScope
     @display(description=_("client"))
     def customer_display(self, obj):
         return obj.customer_display
+
+    # --- order page --------------------------------------------------------------------
+
+    @display(description=_("historique"))
+    def timeline(self, obj):
+        """The customer's timeline (order.tracking), changes and refunds included (issue 19)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<ol class="order-timeline">{}</ol>',
+            format_html_join(
+                "", '<li data-kind="{}"><time datetime="{}">{}</time> — {}</li>',
+                (
+                    (step.kind, step.at.isoformat(), date_format(timezone.localtime(step.at), "d/m/Y H:i"), step.label)
+                    for step in order_timeline(obj)
+                ),
+            ),
+        )
 
     @display(description=_("statut"), ordering="status", label={k.value: v for k, v in STATUS_COLOURS.items()})
     def status_badge(self, obj):
