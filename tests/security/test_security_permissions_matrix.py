@@ -271,6 +271,15 @@ URLS = {
     # The admin's catch-all: an unknown admin URL is a login redirect or a 404, never a page.
     "admin:admin/(?P<url>.*)$": Row("... ... ... . ..", path=lambda w: "/admin/nulle-part/"),
     "admin:auth_user_password_change": Row("... ... ... o ..", kwargs=lambda w: {"id": w["customer_a"].pk}),
+    # A customer's data request (issue 18): head office exports and erases; customer B has no
+    # order in progress, so the erasure acts.
+    "admin:account_user_detail_data_export": Row("... ... ... o ..", kwargs=obj("customer_b")),
+    "admin:account_user_detail_erase": Row(
+        "... ... ... a ..", method="POST", kwargs=obj("customer_b"), data=lambda w: {"confirm": "1"},
+        changed=lambda w: type(w["customer_b"]).objects.get(pk=w["customer_b"].pk).email.endswith("@anonyme.invalid"),
+    ),
+    "account:data_export": Row(".oo ooo ooo o oo"),
+    "account:delete": Row(".oo ooo ooo o oo"),
 }
 ADMIN_VIEWS = ("changelist", "add", "change", "history", "delete")
 # simple-history's page of one past version follows the history page's row.
@@ -413,6 +422,7 @@ def world(demo_users, shops):
         "users": users,
         "shop_1": shop_1,
         "customer_a": customer_a,
+        "customer_b": customer_b,
         "address_a": address_a,
         "address_a_other": address_a_other,
         "group": Group.objects.get(name="Gérant"),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "pizzeria",
     "product",
     "order",
+    "privacy",  # customers' data rights (issue 18): export, erasure, retention; no models
     "home",
     "dashboard",
     "ops",
