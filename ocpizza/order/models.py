@@ -232,6 +232,10 @@ class OrderLine(TimeStampedModel):
     options_label = models.CharField(_("choix"), max_length=255, blank=True)
     choices = models.JSONField(_("choix détaillés"), default=dict, blank=True)
     allergens = models.CharField(_("allergènes"), max_length=500, blank=True)
+    # The VAT of one unit when the line was priced (issue 18, order.vat): the rate of its main part
+    # and [[rate, unit TTC], ...] per rate (an extra may be taxed apart), at the order's day rates.
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2, default=Decimal("10.00"))
+    vat_parts = models.JSONField(_("TVA par taux"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -243,6 +247,7 @@ class OrderLine(TimeStampedModel):
             models.UniqueConstraint(fields=["order", "options_key"], name="orderline_unique_choice"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="orderline_vat_rate_0_100"),
         ]
 
     def __str__(self):

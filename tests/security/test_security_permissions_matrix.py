@@ -113,6 +113,8 @@ MODEL_VIEWS = {
     "product.productsize": ("product_size", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.extra": ("extra", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.extraprice": ("extra_price", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    # VAT rates (issue 18): head office writes them, managers read them, nobody else sees them.
+    "books.vatrate": ("vat_rate", ["... ..o ..o o o.", "... ... ... o ..", "... ..r ..r o r.", "... ..o ..o o o.", "... ... ... o .."]),
     # Reminders are the kitchens' notes on the shared menu.
     # Every kitchen reads them; the author, a manager of the author's shop and head office edit them.
     "product.reminder": ("reminder", ["... .oo .oo o oo", "... .oo .oo o oo", "... .oo .rr o rr", "... .oo .oo o oo", "... .oo ... o .."]),
@@ -148,6 +150,7 @@ PROBES = {
     "product.extra": {"name": "Pirate"},
     "product.extraprice": {"price": "0.10"},
     "product.reminder": {"title": "Pirate"},
+    "books.vatrate": {"note": "Pirate"},
     "order.order": {"customer_note": "Pirate"},
     "order.payment": {"amount": "0.01"},
     "order.webhookevent": {"note": "pirate"},
@@ -232,6 +235,11 @@ URLS = {
             ("export", Row("... .oo .oo o oo")),
         )
     },
+    # VAT rates (issue 18): head office imports, managers export what they read.
+    "admin:books_vatrate_import": Row("... ... ... o .."),
+    "admin:books_vatrate_process_import": Row("... ... ... * ..", method="POST"),
+    "admin:books_vatrate_import_template": Row("... ... ... o ..", kwargs=lambda w: {"ext": "csv"}),
+    "admin:books_vatrate_export": Row("... ..o ..o o o."),
     # --- dashboard (F-ADM-2..4) ---
     "dashboard:export": Row("... ..o ..o o o.", kwargs=lambda w: {"table": "ventes-par-jour", "fmt": "csv"}),
     # --- public pages that take an id ---
@@ -366,6 +374,7 @@ def world(demo_users, shops):
     from django.contrib.contenttypes.models import ContentType
 
     from account.models import Address, User
+    from books.models import VatRate
     from jobs.models import Job
     from order.models import Order, Payment, WebhookEvent
     from order.services import accept_order, finish_order, place_order, take_order
@@ -438,6 +447,7 @@ def world(demo_users, shops):
         "product_size": ProductSize.objects.filter(product=margherita).first(),
         "extra": Extra.objects.first(),
         "extra_price": ExtraPrice.objects.first(),
+        "vat_rate": VatRate.objects.get(category="immediate"),
         "reminder": Reminder.objects.create(product=margherita, author=pizzaiolo, title="Pâte", content="48 h de pousse"),
         "order_to_prepare": order(),
         "order_in_preparation": order_in_preparation,
