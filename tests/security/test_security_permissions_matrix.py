@@ -286,6 +286,18 @@ URLS = {
         "... ... ... a ..", method="POST", kwargs=obj("customer_b"), data=lambda w: {"confirm": "1"},
         changed=lambda w: type(w["customer_b"]).objects.get(pk=w["customer_b"].pk).email.endswith("@anonyme.invalid"),
     ),
+    # Receipts, invoices, credit notes (issue 18): the owner from "Mes commandes"; in the admin,
+    # whoever sees the order downloads, the shop's manager and head office issue.
+    "order:receipt": Row(".o. ... ... . ..", kwargs=number("order_delivered")),
+    "order:invoice": Row(
+        ".a. ... ... . ..", method="POST", kwargs=number("order_delivered"),
+        changed=lambda w: hasattr(type(w["order_delivered"]).objects.get(pk=w["order_delivered"].pk), "invoice"),
+    ),
+    "order:credit_note": Row(".*. ... ... . ..", kwargs=lambda w: {"number": w["order_delivered"].number, "refund": 0}),
+    "admin:order_order_detail_documents": Row(
+        "... ..a ... a ..", method="POST", kwargs=obj("order_delivered"), data=lambda w: {"issue": "invoice"},
+        changed=lambda w: hasattr(type(w["order_delivered"]).objects.get(pk=w["order_delivered"].pk), "invoice"),
+    ),
     "account:data_export": Row(".oo ooo ooo o oo"),
     "account:delete": Row(".oo ooo ooo o oo"),
 }
@@ -377,7 +389,7 @@ def world(demo_users, shops):
     from books.models import VatRate
     from jobs.models import Job
     from order.models import Order, Payment, WebhookEvent
-    from order.services import accept_order, finish_order, place_order, take_order
+    from order.services import accept_order, deliver_order, finish_order, place_order, take_order
     from pizzeria.models import StaffMembership, Stock, StockMovement
     from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Reminder, Size, Unit
 
@@ -425,6 +437,8 @@ def world(demo_users, shops):
     order_in_preparation = accept_order(order(), by=pizzaiolo)
     order_ready = finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo)
     order_out = take_order(finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo), by=driver)
+    order_delivered = take_order(finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo), by=driver)
+    order_delivered = deliver_order(order_delivered, by=driver, collected=order_delivered.total, method="cash")
     order_card = order("card_online")
     payment = Payment.objects.create(order=order_card, amount=order_card.total, intent_id="pi_matrix")
     world = {
@@ -453,6 +467,7 @@ def world(demo_users, shops):
         "order_in_preparation": order_in_preparation,
         "order_ready": order_ready,
         "order_out": order_out,
+        "order_delivered": order_delivered,
         "order_card": order_card,
         "payment": payment,
         "webhook_event": WebhookEvent.objects.create(
