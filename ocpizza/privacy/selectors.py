@@ -17,7 +17,7 @@ def customer_data(*, user) -> dict:
     """The customer's data as plain values (times in Paris, amounts as text with a dot)."""
     orders = (
         Order.objects.filter(customer=user).select_related("pizzeria")
-        .prefetch_related("lines", "payments").order_by("created_at", "pk")
+        .prefetch_related("lines", "payments", "credit_notes").select_related("invoice").order_by("created_at", "pk")
     )
     return {
         "export": {"genere_le": _when(timezone.now()), "format": "OC Pizza — données personnelles, version 1"},
@@ -60,6 +60,10 @@ def customer_data(*, user) -> dict:
                         "prix_unitaire_ttc": str(line.unit_price), "total_ttc": str(line.line_total),
                     }
                     for line in order.lines.all()
+                ],
+                "factures_et_avoirs": [
+                    {"numero": doc.number, "emis_le": _when(doc.issued_at), "total_ttc": str(doc.total_ttc)}
+                    for doc in [*([order.invoice] if hasattr(order, "invoice") else []), *order.credit_notes.all()]
                 ],
                 "paiements": [
                     {

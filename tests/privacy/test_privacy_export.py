@@ -4,6 +4,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from order.invoices import issue_invoice
+from pizzeria.models import Pizzeria
+from tests.books.documents_scene import LEGAL
 from tests.factories import HeadOfficeFactory
 from tests.privacy.scene import two_customers
 
@@ -20,6 +23,9 @@ def _download(client, url):
 
 def test_the_profile_offers_the_download_and_the_file_holds_the_customers_data_only(client):
     scene = two_customers()
+    Pizzeria.objects.filter(pk=scene.chain.shops["bastille"].pk).update(**LEGAL)
+    invoice = issue_invoice(order=scene.alice_orders[0])
+    bob_invoice = issue_invoice(order=scene.bob_orders[0])
     client.force_login(scene.alice, backend="account.backends.RoleBackend")
     profile = client.get(reverse("account:profile")).content.decode()
     assert reverse("account:data_export") in profile and "Télécharger mes données" in profile
@@ -36,7 +42,9 @@ def test_the_profile_offers_the_download_and_the_file_holds_the_customers_data_o
     assert [(line["produit"], line["quantite"]) for line in first["lignes"]] == [("Margherita", 2), ("Coca-Cola", 1)]
     assert first["paiements"][0]["montant"] == str(scene.alice_orders[0].total)
     assert first["instructions_de_livraison"] == "Code 4521, 3e étage, sonner Martinez"
-    for trace in (*scene.bob_traces, scene.bob_orders[0].number):
+    assert first["factures_et_avoirs"] == [{"numero": invoice.number, "emis_le": data["commandes"][0]["factures_et_avoirs"][0]["emis_le"],
+                                            "total_ttc": str(invoice.total_ttc)}]
+    for trace in (*scene.bob_traces, scene.bob_orders[0].number, bob_invoice.number):
         assert trace not in text
 
 
