@@ -27,3 +27,13 @@ def rates_on(day: datetime.date) -> dict:
         )
     return rates
 
+
+def revenue_entries(*, shop_ids, first_day, last_day):
+    """(shop id, per-rate amounts) of the revenue entries (sale, change, cancellation) of the shops
+    over the service days [first_day, last_day]: one query."""
+    from books.models import JournalEntry
+
+    kinds = (JournalEntry.Kind.SALE, JournalEntry.Kind.CHANGE, JournalEntry.Kind.CANCELLATION)
+    return JournalEntry.objects.filter(
+        shop_id__in=shop_ids, kind__in=kinds, service_day__gte=first_day, service_day__lte=last_day
+    ).values_list("shop_id", "vat").order_by()

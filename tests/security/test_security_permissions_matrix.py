@@ -35,6 +35,7 @@ changes nothing for anyone, head office included (issue 13 C1).
 Every request runs in a transaction rolled back afterwards, so all roles meet the same data.
 """
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 from typing import Callable
 
@@ -43,6 +44,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.support.admin_forms import admin_form_data, snapshot
 
@@ -115,6 +117,9 @@ MODEL_VIEWS = {
     "product.extraprice": ("extra_price", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     # VAT rates (issue 18): head office writes them, managers read them, nobody else sees them.
     "books.vatrate": ("vat_rate", ["... ..o ..o o o.", "... ... ... o ..", "... ..r ..r o r.", "... ..o ..o o o.", "... ... ... o .."]),
+    # The sales journal and its closings (issue 18): head office reads them; nobody writes one here.
+    "books.journalentry": ("journal_entry", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
+    "books.closing": ("closing", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
     # Reminders are the kitchens' notes on the shared menu.
     # Every kitchen reads them; the author, a manager of the author's shop and head office edit them.
     "product.reminder": ("reminder", ["... .oo .oo o oo", "... .oo .oo o oo", "... .oo .rr o rr", "... .oo .oo o oo", "... .oo ... o .."]),
@@ -151,6 +156,8 @@ PROBES = {
     "product.extraprice": {"price": "0.10"},
     "product.reminder": {"title": "Pirate"},
     "books.vatrate": {"note": "Pirate"},
+    "books.journalentry": None,  # written by books.journal only; the database refuses changes
+    "books.closing": None,
     "order.order": {"customer_note": "Pirate"},
     "order.payment": {"amount": "0.01"},
     "order.webhookevent": {"note": "pirate"},
@@ -240,6 +247,7 @@ URLS = {
     "admin:books_vatrate_process_import": Row("... ... ... * ..", method="POST"),
     "admin:books_vatrate_import_template": Row("... ... ... o ..", kwargs=lambda w: {"ext": "csv"}),
     "admin:books_vatrate_export": Row("... ..o ..o o o."),
+    "admin:books_journalentry_verify": Row("... ... ... o .."),
     # --- dashboard (F-ADM-2..4) ---
     "dashboard:export": Row("... ..o ..o o o.", kwargs=lambda w: {"table": "ventes-par-jour", "fmt": "csv"}),
     # --- public pages that take an id ---
@@ -386,7 +394,10 @@ def world(demo_users, shops):
     from django.contrib.contenttypes.models import ContentType
 
     from account.models import Address, User
-    from books.models import VatRate
+    from books.closings import close_books
+    from books.journal import append_entry
+    from books.models import JournalEntry, VatRate
+    from books.vat import breakdown
     from jobs.models import Job
     from order.models import Order, Payment, WebhookEvent
     from order.services import accept_order, deliver_order, finish_order, place_order, take_order
@@ -441,6 +452,10 @@ def world(demo_users, shops):
     order_delivered = deliver_order(order_delivered, by=driver, collected=order_delivered.total, method="cash")
     order_card = order("card_online")
     payment = Payment.objects.create(order=order_card, amount=order_card.total, intent_id="pi_matrix")
+    with transaction.atomic():  # a sale of yesterday, closed: a Z to open
+        append_entry(shop_id=shop_1.pk, kind="sale", order_number="OC-MATR-IX00", source="matrix", payment_method="cash",
+                     vat=breakdown([(10, Decimal("11.00"))]), at=timezone.now() - timedelta(days=1))
+    closing = close_books(shop_id=shop_1.pk)[0]
     world = {
         "users": users,
         "shop_1": shop_1,
@@ -462,6 +477,8 @@ def world(demo_users, shops):
         "extra": Extra.objects.first(),
         "extra_price": ExtraPrice.objects.first(),
         "vat_rate": VatRate.objects.get(category="immediate"),
+        "journal_entry": JournalEntry.objects.filter(shop=shop_1).first(),
+        "closing": closing,
         "reminder": Reminder.objects.create(product=margherita, author=pizzaiolo, title="Pâte", content="48 h de pousse"),
         "order_to_prepare": order(),
         "order_in_preparation": order_in_preparation,
