@@ -36,6 +36,17 @@ def _jobs_in_process():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _journal_flush_allowed():
+    """The sales journal's triggers refuse every DELETE (books/immutability.py, issue 18); the
+    flush that ends each transactional test (live_server, `transaction=True`) may empty it, and
+    only that flush (tests/support/journal_flush.py)."""
+    from tests.support.journal_flush import patch_flush
+
+    patch_flush()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the catalogue keeps rendered cards there)."""

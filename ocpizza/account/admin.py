@@ -1,11 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
+from unfold.enums import ActionVariant
 from unfold.forms import AdminPasswordChangeForm
 
 from account.forms import StaffChangeForm, StaffCreationForm
@@ -17,6 +22,8 @@ from pizzeria.delivery import PlacedAddress, keep_address, place_address
 from ocpizza.admin_base import BusinessAdmin, HeadOfficeWriteMixin
 from ocpizza.business import add_to_form
 from pizzeria.models import StaffMembership
+from privacy.selectors import customer_data_file
+from privacy.services import ErasureRefused, erase_customer, erasure_refusal, is_erased
 
 admin.site.unregister(Group)
 
@@ -116,6 +123,63 @@ class UserAdmin(HeadOfficeWriteMixin, DjangoUserAdmin, BusinessAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
+    # A customer's data request (issue 18, F-BOOK-4): head office, the data controller, exports
+    # or erases on request. Managers do not see customers' accounts at all.
+    actions_detail = ["detail_data_export", "detail_erase"]
+
+    def _data_request_user(self, request, object_id):
+        user = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if user is None or not is_head_office(request.user) or user.is_staff or user.is_superuser:
+            raise Http404
+        return user
+
+    def has_detail_data_export_permission(self, request, object_id=None):
+        return is_head_office(request.user)
+
+    def has_detail_erase_permission(self, request, object_id=None):
+        return is_head_office(request.user)
+
+    @action(description=_("Exporter ses données (RGPD)"), url_path="donnees", permissions=["detail_data_export"],
+            icon="download")
+    def detail_data_export(self, request, object_id):
+        user = self._data_request_user(request, object_id)
+        filename, content = customer_data_file(user=user)
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename.replace("mes-donnees", f"client-{user.pk}")}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @action(description=_("Supprimer ses données (RGPD)"), url_path="effacer", permissions=["detail_erase"],
+            icon="person_remove", variant=ActionVariant.DANGER)
+    def detail_erase(self, request, object_id):
+        user = self._data_request_user(request, object_id)
+        change_url = reverse("admin:account_user_change", args=[user.pk])
+        refusal = _("Ce compte est déjà anonymisé.") if is_erased(user) else erasure_refusal(user=user)
+        if request.method == "POST" and request.POST.get("confirm") and not refusal:
+            try:
+                erasure = erase_customer(user=user, by=request.user)
+            except ErasureRefused as exc:
+                refusal = exc.message
+            else:
+                self.message_user(
+                    request,
+                    _("Données du client effacées : %(orders)s commande(s) anonymisée(s), %(addresses)s adresse(s) supprimée(s).")
+                    % {"orders": erasure.orders, "addresses": erasure.addresses},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        if refusal and request.method == "POST":
+            self.message_user(request, refusal, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Supprimer les données de %(user)s") % {"user": user},
+            "customer": user,
+            "refusal": refusal,
+            "change_url": change_url,
+            "orders": user.orders.count(),
+        }
+        return TemplateResponse(request, "admin/account/user/erase.html", context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

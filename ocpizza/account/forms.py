@@ -185,3 +185,22 @@ class PasswordResetForm(DjangoPasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         queue_password_link(user=context["user"], kind="reset", domain=context["domain"], protocol=context["protocol"])
+
+
+class AccountDeletionForm(forms.Form):
+    """The customer confirms the erasure of the account with the password (issue 18)."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect : le compte n'a pas été supprimé."))
+        return password

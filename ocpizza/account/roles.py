@@ -61,6 +61,7 @@ ROLE_PERMISSIONS = {
         "order.order": _EDIT,
         "order.orderline": _EDIT,
         "order.payment": _VIEW,
+        "books.vatrate": _VIEW,
     },
     Role.PIZZAIOLO: {
         "pizzeria.pizzeria": _VIEW,
@@ -86,7 +87,7 @@ ROLE_PERMISSIONS = {
 }
 
 # Head office runs everything of the business apps.
-HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "order", "jobs")
+HEAD_OFFICE_APPS = ("account", "pizzeria", "product", "books", "order", "jobs")
 
 def is_head_office(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -95,6 +95,22 @@ def sales_tables(sales):
     ]
 
 
+def vat_table(vat):
+    """Revenue HT, VAT and TTC per shop and rate, from the sales journal (issue 18), and the group's."""
+    table = Table(
+        "tva-par-taux", _("TVA collectée par taux (journal des ventes)"),
+        [_("pizzeria"), _("taux (%)"), _("CA HT (€)"), _("TVA (€)"), _("CA TTC (€)")],
+    )
+    lines = [(shop.name, shop.breakdown) for shop in vat.shops]
+    if len(vat.shops) > 1:
+        lines.append((_("Groupe"), vat.group))
+    for name, breakdown in lines:
+        for amount in breakdown.lines:
+            table.rows.append([str(name), amount.rate, amount.ht, amount.tva, amount.ttc])
+        table.rows.append([str(name), _("total"), breakdown.ht, breakdown.tva, breakdown.ttc])
+    return table
+
+
 def waiting_table(pizzerias, waiting):
     labels = dict(Order.Status.choices)
     table = Table(

@@ -19,6 +19,7 @@ from dashboard.selectors.sales import sales as sales_figures
 from dashboard.selectors.options import option_sales
 from dashboard.selectors.scope import dashboard_pizzerias
 from dashboard.selectors.stock import latest_movements, makeable_products, stock_matrix
+from dashboard.selectors.vat import VAT_RULE, vat_figures
 from dashboard.selectors.waiting import waiting_orders
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
 from pizzeria.models import Pizzeria
@@ -46,7 +47,11 @@ def build_dashboard(request):
     makeable = makeable_products(pizzerias=stocked)
     movements = latest_movements(pizzerias=pizzerias)
 
-    sales_tables = tables.sales_tables(sales) + tables.option_tables(option_sales(pizzerias=pizzerias, period=period))
+    vat = vat_figures(pizzerias=pizzerias, period=period)
+    sales_tables = (
+        tables.sales_tables(sales) + tables.option_tables(option_sales(pizzerias=pizzerias, period=period))
+        + [tables.vat_table(vat)]
+    )
     all_tables = sales_tables + [
         tables.waiting_table(pizzerias, waiting),
         tables.stock_table(stocked, matrix),
@@ -58,6 +63,7 @@ def build_dashboard(request):
         "period": period,
         "pizzerias": pizzerias,
         "sales": sales,
+        "vat": vat,
         "tables": {table.slug: table for table in all_tables},
     }
 
@@ -84,12 +90,15 @@ def dashboard_callback(request, context):
             "period": data["period"],
             "pizzerias": data["pizzerias"],
             "revenue_rule": REVENUE_RULE,
+            "vat_rule": VAT_RULE,
             "totals_mismatch": None if sales.totals_match_lines else _(
                 "Attention : la somme des lignes de commande (%(lines)s) diffère de celle des totaux "
                 "enregistrés (%(totals)s). Signalez-le à l'équipe technique."
             ) % {"lines": _money(sales.revenue_from_lines), "totals": _money(sales.group.revenue)},
             "kpis": [
                 (_("Chiffre d'affaires TTC"), _money(group.revenue)),
+                (_("CA HT (journal)"), _money(data["vat"].ht)),
+                (_("TVA collectée (journal)"), _money(data["vat"].tva)),
                 (_("Commandes comptées"), number_format(group.orders, force_grouping=True)),
                 (_("Panier moyen"), _money(group.average_basket)),
                 (_("Annulées / refusées"), f"{group.cancelled} / {group.refused}"),

@@ -18,6 +18,7 @@ from account.roles import HEAD_OFFICE_GROUP, has_role
 from account.services import setup_role_groups
 from order import daily_figures, notifications, services
 from order.models import Order
+from pizzeria.legal import LEGAL_FIELDS
 from pizzeria.models import Pizzeria, StaffMembership, Stock, StockMovement
 from pizzeria.services import count_stock
 from product.line_recipe import LineChoice
@@ -121,6 +122,9 @@ def load_demo():
         pizzerias[slug] = Pizzeria.objects.filter(slug=slug).first()
         if pizzerias[slug] is None:
             pizzerias[slug] = Pizzeria.objects.create(slug=slug, **row)
+        elif not pizzerias[slug].siret:
+            # A shop created before its legal details existed (issue 18) gets the demo's.
+            Pizzeria.objects.filter(pk=pizzerias[slug].pk).update(**{f: row[f] for f in LEGAL_FIELDS if f in row})
 
     _load_stock(data["stock"], pizzerias)
     users = _load_users(data, pizzerias)

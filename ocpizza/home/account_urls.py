@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from account.forms import LoginForm, PasswordResetForm
 from home.views import account as views
+from home.views import my_data
 
 # The "account" namespace (account:login, account:profile...): the pages are the public site's,
 # the names stay those of the accounts they serve.
@@ -15,6 +16,8 @@ urlpatterns = [
     path("activer/<uidb64>/<token>/", views.activate, name="activate"),
     path("accueil/", views.landing, name="landing"),
     path("profil/", views.profile, name="profile"),
+    path("mes-donnees/", my_data.data_export, name="data_export"),
+    path("supprimer/", my_data.delete_account, name="delete"),
     path("adresses/<int:pk>/defaut/", views.address_default, name="address_default"),
     path("adresses/<int:pk>/supprimer/", views.address_delete, name="address_delete"),
     path(

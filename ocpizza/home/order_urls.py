@@ -4,7 +4,7 @@ ocpizza/urls.py includes them together with order.webhook_views' Stripe endpoint
 namespace: the pages are screens (home), the webhook an integration endpoint (order)."""
 from django.urls import path
 
-from home.views import orders, payment
+from home.views import documents, orders, payment
 
 urlpatterns = [
     path("commande/<str:number>/paiement/", payment.pay, name="pay"),
@@ -19,4 +19,8 @@ urlpatterns = [
     path("mes-commandes/<str:number>/verifier/", payment.recheck, name="recheck"),
     path("mes-commandes/<str:number>/modifier/", orders.change, name="change"),
     path("mes-commandes/<str:number>/annuler/", orders.cancel, name="cancel"),
+    # Issue 18: the receipt, the invoice and the credit notes of an order (PDF).
+    path("mes-commandes/<str:number>/ticket.pdf", documents.receipt, name="receipt"),
+    path("mes-commandes/<str:number>/facture/", documents.invoice, name="invoice"),
+    path("mes-commandes/<str:number>/avoir/<int:refund>/", documents.credit_note, name="credit_note"),
 ]

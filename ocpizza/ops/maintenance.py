@@ -1,7 +1,8 @@
 """Weekly database maintenance (O-6), run by cron every Monday at 01:00 when the shops are closed.
 
 Deletes what has outlived its use (expired sessions, old login attempts and logs, audit history
-past its retention period, stock reservations past their expiry) and refreshes the optimiser statistics of the tables that grow with
+past its retention period, stock reservations past their expiry, customers' personal data past
+its retention period: privacy.services.apply_retention) and refreshes the optimiser statistics of the tables that grow with
 every order. The stock ledger (StockMovement) and Stripe events are records: never pruned."""
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pizzeria.services import purge_expired_reservations
+from privacy.services import apply_retention
 
 # Tables that grow with orders and stock movements, plus the sessions and audit tables.
 BIG_TABLE_PREFIXES = ("order_", "pizzeria_stock", "django_session", "axes_", "django_admin_log")
@@ -41,6 +43,10 @@ def run_weekly_maintenance(*, history_days: int | None = None, axes_days: int | 
     report["axes_logs"] = AccessLog.objects.filter(attempt_time__lt=axes_limit).delete()[0]
     report["axes_failure_logs"] = AccessFailureLog.objects.filter(attempt_time__lt=axes_limit).delete()[0]
 
+    # Customers' personal data (issue 18): abandoned card orders, unactivated registrations,
+    # inactive customers and old guest orders; before the history purge, which then drops less.
+    report["personal_data"] = apply_retention(now=now)
+
     # django-simple-history's own command, over every audited model.
     call_command("clean_old_history", auto=True, days=history_days, verbosity=0)
     report["history_days"] = history_days
@@ -66,6 +72,10 @@ def run_weekly_maintenance(*, history_days: int | None = None, axes_days: int | 
             f"Tentatives de connexion expirées supprimées : {report['axes_attempts']}\n"
             f"Journaux de connexion de plus de {axes_days} jours supprimés : "
             f"{report['axes_logs'] + report['axes_failure_logs']}\n"
+            f"Commandes jamais payées annulées : {report['personal_data']['abandoned_orders']}\n"
+            f"Inscriptions jamais activées supprimées : {report['personal_data']['unactivated_accounts']}\n"
+            f"Clients inactifs anonymisés : {report['personal_data']['inactive_customers']}\n"
+            f"Commandes sans compte anonymisées : {report['personal_data']['guest_orders']}\n"
             f"Historique de plus de {history_days} jours purgé.\n"
             f"Tables optimisées et analysées : {len(tables)}\n"
         )

@@ -18,6 +18,7 @@ from order.models import Order, OrderLine
 from order.money import from_cents
 from order.needs import needs_of_lines, stored_needs
 from order.reservations import reserve_order
+from order.vat import rates_for, refitted_parts
 from pizzeria.services import InsufficientStock
 from product.line_recipe import LineChoice
 
@@ -99,12 +100,16 @@ def apply_line_change(*, order, change):
             % {"ingredients": ", ".join(i.name for i, _n, _a in short.missing)}
         ) from None
     keep, needs = set(), []
+    # Added or raised lines take the VAT rates of the order's day, like the lines placed with it.
+    rates = rates_for(order) if recipes else None
     for key, quantity, price in change.lines:
         line = existing.get(key) or OrderLine(order=order)
         if key in recipes:
-            fill_line(line, recipes[key], unit_price=from_cents(price))
+            fill_line(line, recipes[key], rates=rates, unit_price=from_cents(price))
         line.quantity = quantity
         line.unit_price = from_cents(price)
+        if key not in recipes:
+            line.vat_parts = refitted_parts(line)  # a kept line keeps its rates, fitted to its price
         line.full_clean()
         line.save()
         if key in recipes:

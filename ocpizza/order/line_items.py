@@ -4,6 +4,7 @@ choices and the needs accept_order takes. Used by order.placing (new orders) and
 from django.core.exceptions import ValidationError
 
 from order.models import OrderLine, OrderLineNeed
+from order.vat import main_rate, priced_parts
 from product.line_recipe import LineChoice, line_recipe
 from product.selectors import menu_for
 
@@ -40,8 +41,9 @@ def price_choices(choices, *, menu=None):
     return recipes, menu
 
 
-def fill_line(line, recipe, *, unit_price=None):
-    """Set `line`'s name, choices and price from `recipe` (unit_price: a price kept from before)."""
+def fill_line(line, recipe, *, rates, unit_price=None):
+    """Set `line`'s name, choices, price and VAT from `recipe` (unit_price: a price kept from
+    before; rates: {VAT category: rate} of the order's day, order.vat.rates_for)."""
     choice = recipe.choice
     line.product_id = choice.product_id
     line.product_name = recipe.product_name[:100]
@@ -52,6 +54,8 @@ def fill_line(line, recipe, *, unit_price=None):
     line.choices = recipe.snapshot
     line.allergens = recipe.allergen_text[:500]
     line.unit_price = recipe.unit_price if unit_price is None else unit_price
+    line.vat_parts = priced_parts(recipe, rates, line.unit_price)
+    line.vat_rate = main_rate(line.vat_parts)
     return line
 
 

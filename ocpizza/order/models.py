@@ -232,6 +232,10 @@ class OrderLine(TimeStampedModel):
     options_label = models.CharField(_("choix"), max_length=255, blank=True)
     choices = models.JSONField(_("choix détaillés"), default=dict, blank=True)
     allergens = models.CharField(_("allergènes"), max_length=500, blank=True)
+    # The VAT of one unit when the line was priced (issue 18, order.vat): the rate of its main part
+    # and [[rate, unit TTC], ...] per rate (an extra may be taxed apart), at the order's day rates.
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2, default=Decimal("10.00"))
+    vat_parts = models.JSONField(_("TVA par taux"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -243,6 +247,7 @@ class OrderLine(TimeStampedModel):
             models.UniqueConstraint(fields=["order", "options_key"], name="orderline_unique_choice"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="orderline_vat_rate_0_100"),
         ]
 
     def __str__(self):
@@ -405,3 +410,93 @@ class DailySales(models.Model):
 
     def __str__(self):
         return f"{self.pizzeria_id} {self.day}"
+
+
+class DocumentCounter(models.Model):
+    """The last number given in one series (invoices or credit notes) of one shop and one year
+    (issue 18, F-BOOK-2). order.invoices locks this row (select_for_update) in the transaction
+    that writes the document, so numbers follow each other without a gap or a repeat: a rolled
+    back transaction gives its number back with it."""
+
+    class Series(models.TextChoices):
+        INVOICE = "invoice", _("Factures")
+        CREDIT_NOTE = "credit_note", _("Avoirs")
+
+    pizzeria = models.ForeignKey("pizzeria.Pizzeria", on_delete=models.PROTECT, related_name="+", verbose_name=_("pizzeria"))
+    series = models.CharField(_("série"), max_length=20, choices=Series.choices)
+    year = models.PositiveSmallIntegerField(_("année"))
+    last_number = models.PositiveIntegerField(_("dernier numéro"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur de numéros")
+        verbose_name_plural = _("compteurs de numéros")
+        constraints = [models.UniqueConstraint(fields=["pizzeria", "series", "year"], name="documentcounter_one_per_series")]
+
+    def __str__(self):
+        return f"{self.pizzeria_id} {self.series} {self.year}: {self.last_number}"
+
+
+class IssuedDocument(models.Model):
+    """What an invoice and a credit note share: a number in its shop's series, the date, the
+    buyer and the amounts as they were when it was issued. An issued document never changes
+    (the PDF is drawn from these columns, not from the order), and is kept when a customer's
+    account is erased: invoices are records the law asks the seller to keep (10 years)."""
+
+    pizzeria = models.ForeignKey("pizzeria.Pizzeria", on_delete=models.PROTECT, related_name="+", verbose_name=_("pizzeria"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    sequence = models.PositiveIntegerField(_("rang"))
+    number = models.CharField(_("numéro"), max_length=30, unique=True)
+    issued_at = models.DateTimeField(_("émise le"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("émise par")
+    )
+    buyer_name = models.CharField(_("client"), max_length=150, blank=True)
+    buyer_business = models.CharField(_("raison sociale du client"), max_length=150, blank=True)
+    buyer_vat_number = models.CharField(_("n° de TVA du client"), max_length=20, blank=True)
+    buyer_address = models.CharField(_("adresse du client"), max_length=255, blank=True)
+    # The seller as printed (legal details of the shop on the day), lines and VAT per rate.
+    seller = models.JSONField(_("vendeur"), default=dict)
+    lines = models.JSONField(_("lignes"), default=list)
+    vat = models.JSONField(_("TVA par taux"), default=dict)
+    total_ht = models.DecimalField(_("total HT"), max_digits=9, decimal_places=2)
+    total_vat = models.DecimalField(_("total TVA"), max_digits=9, decimal_places=2)
+    total_ttc = models.DecimalField(_("total TTC"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        abstract = True
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+
+class Invoice(IssuedDocument):
+    """The invoice of an order, asked for by its customer or by staff (one per order)."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("commande"))
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        constraints = [
+            models.UniqueConstraint(fields=["pizzeria", "year", "sequence"], name="invoice_gapless_sequence"),
+            models.CheckConstraint(condition=Q(sequence__gt=0), name="invoice_sequence_positive"),
+        ]
+
+
+class CreditNote(IssuedDocument):
+    """The credit note of one refund of an order (one per refund); amounts are what was refunded."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("commande"))
+    refund = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="credit_note", verbose_name=_("remboursement"))
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes", verbose_name=_("facture corrigée")
+    )
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("avoir")
+        verbose_name_plural = _("avoirs")
+        constraints = [
+            models.UniqueConstraint(fields=["pizzeria", "year", "sequence"], name="creditnote_gapless_sequence"),
+            models.CheckConstraint(condition=Q(sequence__gt=0), name="creditnote_sequence_positive"),
+        ]

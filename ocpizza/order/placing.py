@@ -22,6 +22,7 @@ from order.money import check_order_total
 from order.line_items import as_choice, fill_line, price_choices, save_needs
 from order.needs import needs_of_lines
 from order.reservations import reserve_order
+from order.vat import rates_for
 from pizzeria.models import Pizzeria
 from pizzeria.selectors import line_availability
 from pizzeria.services import InsufficientStock
@@ -190,8 +191,9 @@ def place_order(
     order.total = check_order_total(sum((recipe.unit_price * quantity for recipe, quantity in priced), Decimal("0")))
     order.full_clean()
     order.save()
+    rates = rates_for(order)  # the VAT rates of the order's day, stored on its lines (issue 18)
     OrderLine.objects.bulk_create(
-        [fill_line(OrderLine(order=order, quantity=quantity), recipe) for recipe, quantity in priced]
+        [fill_line(OrderLine(order=order, quantity=quantity), recipe, rates=rates) for recipe, quantity in priced]
     )
     saved = {line.options_key: line for line in order.lines.all()}
     save_needs([(saved[recipe.key], recipe) for recipe, _quantity in priced])

@@ -1,9 +1,12 @@
-"""The customer's receipt for a card payment or a refund, e-mailed by a background job after the commit."""
-from django.core.mail import send_mail
+"""The customer's receipt for a card payment or a refund, e-mailed by a background job after the
+commit, with the till receipt (PDF, order.documents_pdf) attached (issue 18)."""
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from jobs.services import enqueue
+from order.documents_pdf import receipt_pdf
+from order.invoices import is_settled
 from order.models import Payment
 from order.money import euros
 
@@ -29,4 +32,7 @@ def send_payment_receipt(payment_pk):
         subject = _("Remboursement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
     else:
         subject = _("Reçu de paiement de %(amount)s € — commande %(number)s") % {"amount": euros(payment.amount), "number": order.number}
-    send_mail(subject, render_to_string("order/emails/receipt.txt", context), None, [recipient])
+    message = EmailMessage(subject, render_to_string("order/emails/receipt.txt", context), None, [recipient])
+    if is_settled(order):
+        message.attach(f"ticket-{order.number}.pdf", receipt_pdf(order), "application/pdf")
+    message.send()

@@ -7,6 +7,7 @@ from account.roles import is_head_office, pizzerias_of
 from ocpizza.admin_base import BusinessAdmin
 from pizzeria.admin_forms import ActorFormMixin, StaffMembershipForm, StaffMembershipFormSet, membership_refusal
 from pizzeria.admin_mixins import ReadOnlyAdminMixin, ShopInlineMixin, ShopScopedAdminMixin
+from pizzeria.legal import LEGAL_FIELDS
 from pizzeria.models import OpeningHours, Pizzeria, SpecialDay, StaffMembership, Stock, StockMovement
 from pizzeria.resources import StockCountResource
 from pizzeria.stock_page import StockPageAdminMixin
@@ -71,7 +72,15 @@ class PizzeriaAdmin(ShopScopedAdminMixin, BusinessAdmin):
         (_("Service"), {"fields": ["slot_capacity", "paused_until"]}),
         (_("Adresse"), {"fields": ["address_line", "postcode", "city", "latitude", "longitude"]}),
         (_("Zone de livraison"), {"fields": ["delivery_radius_km", "served_postcodes"]}),
+        # Issue 18: printed on receipts, invoices and credit notes; head office's to set.
+        (_("Mentions légales (tickets et factures)"), {"fields": [*LEGAL_FIELDS[:5], "registry", "invoice_prefix"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_head_office(request.user):
+            fields += [*LEGAL_FIELDS, "registry"]
+        return list(dict.fromkeys(fields))
 
     def has_add_permission(self, request):
         return is_head_office(request.user) and super().has_add_permission(request)

@@ -2,12 +2,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from account.roles import Role as StaffRole
+from pizzeria.legal import check_vat_matches_siret, normalise_siret, validate_siret, validate_vat_number
 from ocpizza.models import TimeStampedModel
 
 
@@ -45,6 +47,25 @@ class Pizzeria(TimeStampedModel):
         help_text=_("Pour une pizzeria en ouverture prochaine : la date annoncée sur le site."),
     )
 
+    # Legal details printed on receipts, invoices and credit notes (issue 18, F-BOOK-2): the
+    # company that sells (a shop may be its own company, a franchise), set by head office.
+    legal_name = models.CharField(_("raison sociale"), max_length=150, blank=True)
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=100, blank=True, help_text=_("Ex. : SAS au capital de 50 000 €.")
+    )
+    siret = models.CharField(_("SIRET"), max_length=17, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(
+        _("n° de TVA intracommunautaire"), max_length=16, blank=True, validators=[validate_vat_number]
+    )
+    registered_address = models.CharField(_("siège social"), max_length=255, blank=True)
+    registry = models.CharField(_("immatriculation"), max_length=100, blank=True, help_text=_("Ex. : RCS Paris 912 345 678."))
+    # Invoices are numbered per shop and year: "MONT-2026-000123".
+    invoice_prefix = models.CharField(
+        _("préfixe des factures"), max_length=6, unique=True, null=True, blank=True,
+        help_text=_("2 à 6 lettres majuscules, propres à la pizzeria (ex. MONT) ; ne change plus après la première facture."),
+        validators=[RegexValidator(r"^[A-Z]{2,6}$", _("2 à 6 lettres majuscules, sans accent ni espace."))],
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -61,6 +82,17 @@ class Pizzeria(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # Typed with spaces or in lower case: stored the one way receipts print and validators read.
+        self.siret = normalise_siret(self.siret)
+        self.vat_number = normalise_siret(self.vat_number).upper()
+        self.invoice_prefix = (self.invoice_prefix or "").strip().upper() or None
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        check_vat_matches_siret(siret=self.siret, vat_number=self.vat_number)
 
     @property
     def served_postcode_list(self):

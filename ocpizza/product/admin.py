@@ -85,7 +85,7 @@ class ProductAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RecipeLineInline, ProductSizeInline, ReminderInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "category", "description", "image", "is_active", "allows_halves"]}),
+        (None, {"fields": ["name", "slug", "category", "vat_category", "description", "image", "is_active", "allows_halves"]}),
         (_("Prix"), {"fields": ["price", "discount_price", "confirm_price"]}),
     ]
 
@@ -162,7 +162,7 @@ class ExtraPriceInline(TabularInline):
 @admin.register(Extra)
 class ExtraAdmin(HeadOfficeWriteMixin, BusinessAdmin, SpreadsheetAdminMixin):
     resource_classes = [ExtraResource]
-    list_display = ["name", "ingredient", "quantity", "is_active"]
+    list_display = ["name", "ingredient", "quantity", "vat_category", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "ingredient__name"]
     list_select_related = ["ingredient"]

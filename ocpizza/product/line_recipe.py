@@ -67,6 +67,7 @@ class ProductInfo:
     size_prices: dict = field(default_factory=dict)  # {size_id: price}; empty: sold without sizes
     allows_halves: bool = False
     is_active: bool = True
+    vat_category: str = "immediate"  # product.vat.VatCategory
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class ExtraInfo:
     quantity: Decimal
     prices: dict = field(default_factory=dict)  # {size_id: price}; not offered in another size
     is_active: bool = True
+    vat_category: str = ""  # product.vat.VatCategory; "" taxed like the product it is added to
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,9 @@ class LineRecipe:
     allergens: tuple  # EU codes (product.allergens), sorted
     undocumented: tuple  # names of ingredients whose allergens nobody has entered
     snapshot: dict  # the choices by id and name, stored on the order line (order.OrderLine.choices)
+    # What one unit costs per VAT category (issue 18): ((category, amount TTC), ...), summing to
+    # unit_price; the product's price (halves included) in its category, each extra in its own.
+    vat_parts: tuple = ()
 
     @property
     def key(self):
@@ -334,6 +339,10 @@ def line_recipe(choice: LineChoice, menu: Menu) -> LineRecipe:
     else:
         base = max(prices)
     unit_price = base + sum((extra.prices[size.id] for extra in extras), Decimal("0.00"))
+    parts = {product.vat_category: base}
+    for extra in extras:
+        category = extra.vat_category or product.vat_category
+        parts[category] = parts.get(category, Decimal("0.00")) + extra.prices[size.id]
 
     # What it is called, on the ticket and the receipt.
     name = product.name if second is None else f"{product.name} / {second.name}"
@@ -381,6 +390,7 @@ def line_recipe(choice: LineChoice, menu: Menu) -> LineRecipe:
         allergens=tuple(sorted(allergens)),
         undocumented=tuple(undocumented),
         snapshot=snapshot,
+        vat_parts=tuple(parts.items()),
     )
 
 

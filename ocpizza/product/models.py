@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ocpizza.models import TimeStampedModel
 from product.allergens import CODES as ALLERGEN_CODES
+from product.vat import VatCategory
 
 
 class Unit(TimeStampedModel):
@@ -97,6 +98,10 @@ class Product(TimeStampedModel):
         _("moitié-moitié"), default=False, help_text=_("Peut être vendue en demi-pizza, avec une autre qui le permet.")
     )
     image = models.ImageField(_("photo"), upload_to="products/", blank=True)
+    # Which VAT rate applies (issue 18): the rate itself is dated data (books.VatRate).
+    vat_category = models.CharField(
+        _("catégorie de TVA"), max_length=20, choices=VatCategory.choices, default=VatCategory.IMMEDIATE
+    )
 
     history = HistoricalRecords()
 
@@ -110,6 +115,7 @@ class Product(TimeStampedModel):
                 condition=Q(discount_price__isnull=True) | Q(discount_price__gte=0, discount_price__lt=F("price")),
                 name="product_discount_below_price",
             ),
+            models.CheckConstraint(condition=Q(vat_category__in=VatCategory.values), name="product_vat_category_known"),
         ]
 
     def __str__(self):
@@ -209,6 +215,12 @@ class Extra(TimeStampedModel):
     )
     quantity = models.DecimalField(_("quantité (taille de référence)"), max_digits=10, decimal_places=3)
     is_active = models.BooleanField(_("proposé"), default=True)
+    # Empty: the extra is taxed like the product it is added to (a topping on a pizza); set only
+    # where it differs (issue 18).
+    vat_category = models.CharField(
+        _("catégorie de TVA"), max_length=20, choices=VatCategory.choices, blank=True,
+        help_text=_("Vide : celle du produit auquel il est ajouté."),
+    )
 
     history = HistoricalRecords()
 
@@ -218,6 +230,9 @@ class Extra(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="extra_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(vat_category="") | Q(vat_category__in=VatCategory.values), name="extra_vat_category_known"
+            ),
         ]
 
     def __str__(self):

@@ -166,7 +166,7 @@ def menu_for(product_ids=None, *, products=None, with_halves=False):
         if extra.pk not in extras:
             extras[extra.pk] = ExtraInfo(
                 id=extra.pk, name=extra.name, ingredient_id=extra.ingredient_id, quantity=extra.quantity,
-                prices={}, is_active=extra.is_active,
+                prices={}, is_active=extra.is_active, vat_category=extra.vat_category,
             )
         extras[extra.pk].prices[row.size_id] = row.price
     infos = {
@@ -174,6 +174,7 @@ def menu_for(product_ids=None, *, products=None, with_halves=False):
             id=product.pk, name=product.name, selling_price=product.selling_price,
             recipe=tuple(recipes.get(product.pk, ())), size_prices=size_prices.get(product.pk, {}),
             allows_halves=product.allows_halves, is_active=product.is_active,
+            vat_category=product.vat_category,
         )
         for product in products
     }

@@ -19,6 +19,7 @@ COLUMNS = {
     "prix_par_taille": ["produit", "taille", "prix"],
     "supplements": ["nom", "ingredient", "quantite", "propose"],
     "prix_supplements": ["supplement", "taille", "prix"],
+    "taux_tva": ["categorie", "taux", "du", "au", "reference"],
 }
 # A line no resource accepts: makes every generated file invalid as a whole.
 POISON = {
@@ -31,6 +32,7 @@ POISON = {
     "prix_par_taille": ["zz-inconnu", "xxl", "-1"],
     "supplements": ["", "Rien", "0", "peut-être"],
     "prix_supplements": ["Rien", "xxl", "-1"],
+    "taux_tva": ["Caviar", "-1", "pas une date", "", ""],
 }
 
 nasty_cells = st.one_of(
@@ -65,6 +67,7 @@ def test_random_bytes_never_break_the_import_page(demo_users, client_for, kind, 
     delimiter=st.sampled_from([";", ",", "\t", "|"]),
 )
 def test_malformed_spreadsheets_are_refused_whole(demo_users, client_for, data, kind, encoding, delimiter):
+    from books.resources import VatRateResource
     from pizzeria.resources import StockCountResource
     from product.spreadsheet_formats import FrenchCSV
     from product.spreadsheet_guard import ImportFileError
@@ -96,7 +99,7 @@ def test_malformed_spreadsheets_are_refused_whole(demo_users, client_for, data, 
     resource = {"unites": UnitResource, "ingredients": IngredientResource, "produits": ProductResource,
                 "recettes": RecipeLineResource, "inventaire": StockCountResource, "tailles": SizeResource,
                 "prix_par_taille": ProductSizeResource, "supplements": ExtraResource,
-                "prix_supplements": ExtraPriceResource}[kind]()
+                "prix_supplements": ExtraPriceResource, "taux_tva": VatRateResource}[kind]()
     try:
         dataset = FrenchCSV().create_dataset(content)
     except ImportFileError:

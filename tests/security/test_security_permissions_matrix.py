@@ -35,6 +35,7 @@ changes nothing for anyone, head office included (issue 13 C1).
 Every request runs in a transaction rolled back afterwards, so all roles meet the same data.
 """
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 from typing import Callable
 
@@ -43,6 +44,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.support.admin_forms import admin_form_data, snapshot
 
@@ -113,6 +115,11 @@ MODEL_VIEWS = {
     "product.productsize": ("product_size", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.extra": ("extra", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
     "product.extraprice": ("extra_price", ["... .oo .oo o oo", "... ... ... o ..", "... .rr .rr o rr", "... .oo .oo o oo", "... ... ... o .."]),
+    # VAT rates (issue 18): head office writes them, managers read them, nobody else sees them.
+    "books.vatrate": ("vat_rate", ["... ..o ..o o o.", "... ... ... o ..", "... ..r ..r o r.", "... ..o ..o o o.", "... ... ... o .."]),
+    # The sales journal and its closings (issue 18): head office reads them; nobody writes one here.
+    "books.journalentry": ("journal_entry", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
+    "books.closing": ("closing", ["... ... ... o ..", "... ... ... . ..", "... ... ... r ..", "... ... ... o ..", "... ... ... . .."]),
     # Reminders are the kitchens' notes on the shared menu.
     # Every kitchen reads them; the author, a manager of the author's shop and head office edit them.
     "product.reminder": ("reminder", ["... .oo .oo o oo", "... .oo .oo o oo", "... .oo .rr o rr", "... .oo .oo o oo", "... .oo ... o .."]),
@@ -148,6 +155,9 @@ PROBES = {
     "product.extra": {"name": "Pirate"},
     "product.extraprice": {"price": "0.10"},
     "product.reminder": {"title": "Pirate"},
+    "books.vatrate": {"note": "Pirate"},
+    "books.journalentry": None,  # written by books.journal only; the database refuses changes
+    "books.closing": None,
     "order.order": {"customer_note": "Pirate"},
     "order.payment": {"amount": "0.01"},
     "order.webhookevent": {"note": "pirate"},
@@ -232,6 +242,12 @@ URLS = {
             ("export", Row("... .oo .oo o oo")),
         )
     },
+    # VAT rates (issue 18): head office imports, managers export what they read.
+    "admin:books_vatrate_import": Row("... ... ... o .."),
+    "admin:books_vatrate_process_import": Row("... ... ... * ..", method="POST"),
+    "admin:books_vatrate_import_template": Row("... ... ... o ..", kwargs=lambda w: {"ext": "csv"}),
+    "admin:books_vatrate_export": Row("... ..o ..o o o."),
+    "admin:books_journalentry_verify": Row("... ... ... o .."),
     # --- dashboard (F-ADM-2..4) ---
     "dashboard:export": Row("... ..o ..o o o.", kwargs=lambda w: {"table": "ventes-par-jour", "fmt": "csv"}),
     # --- public pages that take an id ---
@@ -271,6 +287,27 @@ URLS = {
     # The admin's catch-all: an unknown admin URL is a login redirect or a 404, never a page.
     "admin:admin/(?P<url>.*)$": Row("... ... ... . ..", path=lambda w: "/admin/nulle-part/"),
     "admin:auth_user_password_change": Row("... ... ... o ..", kwargs=lambda w: {"id": w["customer_a"].pk}),
+    # A customer's data request (issue 18): head office exports and erases; customer B has no
+    # order in progress, so the erasure acts.
+    "admin:account_user_detail_data_export": Row("... ... ... o ..", kwargs=obj("customer_b")),
+    "admin:account_user_detail_erase": Row(
+        "... ... ... a ..", method="POST", kwargs=obj("customer_b"), data=lambda w: {"confirm": "1"},
+        changed=lambda w: type(w["customer_b"]).objects.get(pk=w["customer_b"].pk).email.endswith("@anonyme.invalid"),
+    ),
+    # Receipts, invoices, credit notes (issue 18): the owner from "Mes commandes"; in the admin,
+    # whoever sees the order downloads, the shop's manager and head office issue.
+    "order:receipt": Row(".o. ... ... . ..", kwargs=number("order_delivered")),
+    "order:invoice": Row(
+        ".a. ... ... . ..", method="POST", kwargs=number("order_delivered"),
+        changed=lambda w: hasattr(type(w["order_delivered"]).objects.get(pk=w["order_delivered"].pk), "invoice"),
+    ),
+    "order:credit_note": Row(".*. ... ... . ..", kwargs=lambda w: {"number": w["order_delivered"].number, "refund": 0}),
+    "admin:order_order_detail_documents": Row(
+        "... ..a ... a ..", method="POST", kwargs=obj("order_delivered"), data=lambda w: {"issue": "invoice"},
+        changed=lambda w: hasattr(type(w["order_delivered"]).objects.get(pk=w["order_delivered"].pk), "invoice"),
+    ),
+    "account:data_export": Row(".oo ooo ooo o oo"),
+    "account:delete": Row(".oo ooo ooo o oo"),
 }
 ADMIN_VIEWS = ("changelist", "add", "change", "history", "delete")
 # simple-history's page of one past version follows the history page's row.
@@ -357,9 +394,13 @@ def world(demo_users, shops):
     from django.contrib.contenttypes.models import ContentType
 
     from account.models import Address, User
+    from books.closings import close_books
+    from books.journal import append_entry
+    from books.models import JournalEntry, VatRate
+    from books.vat import breakdown
     from jobs.models import Job
     from order.models import Order, Payment, WebhookEvent
-    from order.services import accept_order, finish_order, place_order, take_order
+    from order.services import accept_order, deliver_order, finish_order, place_order, take_order
     from pizzeria.models import StaffMembership, Stock, StockMovement
     from product.models import Extra, ExtraPrice, Ingredient, Product, ProductSize, RecipeLine, Reminder, Size, Unit
 
@@ -407,12 +448,19 @@ def world(demo_users, shops):
     order_in_preparation = accept_order(order(), by=pizzaiolo)
     order_ready = finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo)
     order_out = take_order(finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo), by=driver)
+    order_delivered = take_order(finish_order(accept_order(order(), by=pizzaiolo), by=pizzaiolo), by=driver)
+    order_delivered = deliver_order(order_delivered, by=driver, collected=order_delivered.total, method="cash")
     order_card = order("card_online")
     payment = Payment.objects.create(order=order_card, amount=order_card.total, intent_id="pi_matrix")
+    with transaction.atomic():  # a sale of yesterday, closed: a Z to open
+        append_entry(shop_id=shop_1.pk, kind="sale", order_number="OC-MATR-IX00", source="matrix", payment_method="cash",
+                     vat=breakdown([(10, Decimal("11.00"))]), at=timezone.now() - timedelta(days=1))
+    closing = close_books(shop_id=shop_1.pk)[0]
     world = {
         "users": users,
         "shop_1": shop_1,
         "customer_a": customer_a,
+        "customer_b": customer_b,
         "address_a": address_a,
         "address_a_other": address_a_other,
         "group": Group.objects.get(name="Gérant"),
@@ -428,11 +476,15 @@ def world(demo_users, shops):
         "product_size": ProductSize.objects.filter(product=margherita).first(),
         "extra": Extra.objects.first(),
         "extra_price": ExtraPrice.objects.first(),
+        "vat_rate": VatRate.objects.get(category="immediate"),
+        "journal_entry": JournalEntry.objects.filter(shop=shop_1).first(),
+        "closing": closing,
         "reminder": Reminder.objects.create(product=margherita, author=pizzaiolo, title="Pâte", content="48 h de pousse"),
         "order_to_prepare": order(),
         "order_in_preparation": order_in_preparation,
         "order_ready": order_ready,
         "order_out": order_out,
+        "order_delivered": order_delivered,
         "order_card": order_card,
         "payment": payment,
         "webhook_event": WebhookEvent.objects.create(

@@ -17,6 +17,7 @@ ADMIN_URLS = {
     "prix_par_taille": "/admin/product/productsize/",
     "supplements": "/admin/product/extra/",
     "prix_supplements": "/admin/product/extraprice/",
+    "taux_tva": "/admin/books/vatrate/",
 }
 
 
@@ -89,6 +90,7 @@ def text_of(response):
 
 def snapshot():
     """Every business value an import may touch, to compare before/after."""
+    from books.models import VatRate
     from pizzeria.models import Stock, StockMovement
     from product.models import Ingredient, Product, RecipeLine, Unit
 
@@ -101,7 +103,8 @@ def snapshot():
         "recipes": sorted(RecipeLine.objects.values_list("product__slug", "ingredient__name", "quantity", "updated_at")),
         "stock": sorted(Stock.objects.values_list("pizzeria__slug", "ingredient__name", "quantity", "updated_at")),
         "movements": StockMovement.objects.count(),
-        "history": sum(m.history.count() for m in (Unit, Ingredient, Product, RecipeLine, Stock)),
+        "history": sum(m.history.count() for m in (Unit, Ingredient, Product, RecipeLine, Stock, VatRate)),
+        "vat_rates": sorted(VatRate.objects.values_list("category", "rate", "valid_from", "valid_until", "note", "updated_at")),
     }
 
 

@@ -17,11 +17,24 @@ from django.views.decorators.http import require_POST
 from ocpizza.business import message_of, messages_of
 from order import freshness, payments
 from order.checkout import ChangeNotAllowed, LineChange, cancel_by_customer, change_order, check_changeable
-from order.models import Order
+from order.invoices import is_settled, is_sold, refunds_of
+from order.models import CreditNote, Invoice, Order
 from order.tracking import order_timeline, orderable_products
 from order.workflow import TransitionNotAllowed
 
 CHANGE_KEY = "ocpizza_pending_change"
+
+
+def documents_of(order):
+    """What the order page offers to download (issue 18): the receipt once paid or collected,
+    the invoice (or the request form), a credit note per refund."""
+    notes = {note.refund_id: note for note in CreditNote.objects.filter(order=order)}
+    return {
+        "has_receipt": is_settled(order),
+        "invoice": Invoice.objects.filter(order=order).first(),
+        "may_invoice": is_sold(order),
+        "refunds": [(refund, notes.get(refund.pk)) for refund in refunds_of(order)],
+    }
 
 
 def own_order(request, number):
@@ -74,7 +87,7 @@ def _status_context(request, order):
 @login_required
 def order_detail(request, number):
     order = own_order(request, number)
-    return render(request, "order/detail.html", _status_context(request, order))
+    return render(request, "order/detail.html", {**_status_context(request, order), **documents_of(order)})
 
 
 @login_required

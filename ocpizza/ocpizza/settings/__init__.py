@@ -19,5 +19,6 @@ from ocpizza.settings.search import *  # noqa: F401,F403
 from ocpizza.settings.menu import *  # noqa: F401,F403
 from ocpizza.settings.geocoding import *  # noqa: F401,F403
 from ocpizza.settings.admin_theme import *  # noqa: F401,F403
+from ocpizza.settings.books import *  # noqa: F401,F403
 from ocpizza.settings.queue import *  # noqa: F401,F403
 from ocpizza.settings.operations import *  # noqa: F401,F403

@@ -59,3 +59,11 @@ BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
 # Audit history (F-ADM-8) and login attempts older than this are deleted every Monday.
 HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=730)
 AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=90)
+# Customers' personal data (issue 18, F-BOOK-4, RGPD; privacy.services.apply_retention, run by the
+# weekly maintenance): 3 years after the last contact is the CNIL's guideline for customer data.
+# Orders stay for the books (10 years), anonymised.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
+# A card order left unpaid (the customer closed the payment page) is cancelled after this many days.
+ABANDONED_ORDER_DAYS = env.int("ABANDONED_ORDER_DAYS", default=2)
+# A registration never activated (an e-mail address and a name, nothing else) is deleted.
+UNACTIVATED_ACCOUNT_DAYS = env.int("UNACTIVATED_ACCOUNT_DAYS", default=30)

@@ -25,7 +25,9 @@ INSTALLED_APPS = [
     "account",
     "pizzeria",
     "product",
+    "books",  # the books (issue 18): VAT rates, sales journal, closings
     "order",
+    "privacy",  # customers' data rights (issue 18): export, erasure, retention; no models
     "home",
     "dashboard",
     "ops",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
+from ocpizza.settings.books import BOOKS_CLOSING_HOUR
 from ocpizza.settings.environment import APP_ENV, REPO_DIR, env
 
 # --- Job queue (Celery) ---------------------------------------------------------------------
@@ -70,5 +71,7 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-jobs": {"task": "jobs.tasks.resend_stale_jobs", "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS)},
     "reconcile-open-payments": {"task": "order.tasks.reconcile_open_payments", "schedule": timedelta(minutes=5)},
     "weekly-maintenance": {"task": "ops.tasks.weekly_maintenance", "schedule": crontab(minute=0, hour=1, day_of_week=1)},
+    # Issue 18: each shop's Z (and month, year) once the service day is over (books.tasks).
+    "close-books": {"task": "books.tasks.close_all_books", "schedule": crontab(minute=0, hour=BOOKS_CLOSING_HOUR)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILE", default=REPO_DIR / "var" / "celerybeat-schedule"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from order.admin.inlines import OrderLineInline, PaymentInline
+from order.admin.documents import DocumentsMixin
 from order.admin.phone_order import PhoneOrderMixin
 from order.admin.queues import QueuesMixin
 from order.admin.transitions import TransitionActionsMixin
@@ -37,7 +38,9 @@ EDITABLE_FIELDS = ("customer_phone", "customer_note", "delivery_instructions")
 
 
 @admin.register(Order)
-class OrderAdmin(TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScopedAdminMixin, BusinessAdmin):
+class OrderAdmin(DocumentsMixin, TransitionActionsMixin, PhoneOrderMixin, QueuesMixin, ShopScopedAdminMixin, BusinessAdmin):
+    # The workflow's buttons, then the receipt, invoice and credit notes (issue 18).
+    actions_detail = [*TransitionActionsMixin.actions_detail, "detail_documents"]
     list_display = [
         "number",
         "created_at",

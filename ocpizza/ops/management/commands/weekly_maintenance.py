@@ -5,7 +5,8 @@ from ops.maintenance import run_weekly_maintenance
 
 class Command(BaseCommand):
     help = (
-        "Maintenance hebdomadaire de la base (O-6, lundi 01:00) : sessions expirées, anciennes tentatives "
+        "Maintenance hebdomadaire de la base (O-6, lundi 01:00) : sessions expirées, données personnelles au-delà "
+        "de leur durée de conservation (RGPD), anciennes tentatives "
         "de connexion, historique au-delà de la durée de conservation, OPTIMIZE/ANALYZE des grosses tables."
     )
 
