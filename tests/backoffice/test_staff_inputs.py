@@ -45,7 +45,8 @@ def test_empty_threshold_in_the_admin_form_is_zero(office):
 def product_form(product, **changes):
     data = {
         "name": product.name, "slug": product.slug, "category": product.category, "description": product.description,
-        "is_active": "on", "price": "10,50", "discount_price": "", "vat_category": "immediate",  # issue 18
+        "vat_category": product.vat_category,  # issue 18: the select a browser sends with its value
+        "is_active": "on", "price": "10,50", "discount_price": "",
         "recipe_lines-TOTAL_FORMS": "0", "recipe_lines-INITIAL_FORMS": "0",
         "reminders-TOTAL_FORMS": "0", "reminders-INITIAL_FORMS": "0",
         "sizes-TOTAL_FORMS": "0", "sizes-INITIAL_FORMS": "0",  # prices per size (issue 16)
