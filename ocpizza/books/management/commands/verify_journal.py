@@ -24,9 +24,10 @@ class Command(BaseCommand):
             shop_ids = [found]
         reports = verify_books(shop_ids)
         broken = [r for r in reports if not r.ok]
+        names = dict(Pizzeria.objects.filter(pk__in=[r.shop_id for r in reports]).values_list("pk", "name"))
         for report in reports:
             if report.ok:
-                self.stdout.write(f"OK pizzeria {report.shop_id} : {report.entries} écritures, {report.closings} clôtures intègres.")
+                self.stdout.write(f"OK {names.get(report.shop_id, report.shop_id)} : {report.entries} écritures, {report.closings} clôtures intègres.")
         if broken:
             for report in broken:
                 self.stderr.write(f"ANOMALIE {report.problem}")
