@@ -1,37 +1,14 @@
 """Invoice numbers stay gapless under 40 simultaneous requests (issue 18, F-BOOK-2), on
 MariaDB/MySQL with real threads, each with its own connection: the counter row's lock does the work."""
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from order.invoices import issue_invoice
 from order.models import DocumentCounter, Invoice
 from tests.books.documents_scene import mixed_basket
+from tests.support.threads import run_together
 
 pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count, target):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_forty_simultaneous_invoice_requests_number_without_gap_or_repeat():

@@ -1,41 +1,20 @@
 """Issue 18 (F-BOOK-3): concurrent appends to one shop's journal never fork the chain, on
 MariaDB/MySQL with real threads (the chain head's row lock serializes them); two shops do not
 wait for each other."""
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from books.journal import append_entry
 from books.models import JournalEntry
 from books.vat import breakdown
 from books.verification import verify_books
 from tests.factories.shops import PizzeriaFactory
+from tests.support.threads import run_together
 
 pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count, target):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results.append(target(index))
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_appends_make_one_chain_per_shop():
