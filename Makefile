@@ -66,4 +66,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) ocpizza/db.sqlite3 var .pytest_cache
+	rm -rf $(VENV) ocpizza/db.sqlite3 ocpizza/db.sqlite3-wal ocpizza/db.sqlite3-shm var .pytest_cache
