@@ -27,6 +27,7 @@ def snapshot():
             count = cursor.fetchone()[0]
             # By primary key (history tables repeat the model's id in their first column).
             key = ", ".join(quote(column) for column in connection.introspection.get_primary_key_columns(cursor, table))
+            key = key or "1"  # a table without a primary key (the journal's flush marker, issue 18): its first column
             cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {key} LIMIT 5")
             first = cursor.fetchall()
             cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {key.replace(',', ' DESC,')} DESC LIMIT 5")
