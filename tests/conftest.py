@@ -18,6 +18,12 @@ def is_mysql():
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
+    # The tests that share the demo first (stable sort): each worker then loads it about once
+    # (tests/support/shared_demo.py).
+    from tests.support.shared_demo import needs_shared_demo
+
+    items.sort(key=lambda item: not needs_shared_demo(item))
+
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
         skip = pytest.mark.skip(reason="needs MySQL/MariaDB: set DATABASE_URL=mysql://root@127.0.0.1:3306/ocpizza")
         for item in items:
@@ -63,13 +69,40 @@ def reference_data(db):
     load_reference()
 
 
+@pytest.fixture(scope="session")
+def _shared_demo_session(django_db_setup, django_db_blocker):
+    yield
+    from tests.support import shared_demo
+
+    with django_db_blocker.unblock():
+        shared_demo.leave()
+
+
+@pytest.fixture
+def _shared_demo(request, _shared_demo_session, django_db_blocker):
+    from tests.support import shared_demo
+
+    with django_db_blocker.unblock():
+        shared_demo.enter_for(request)
+
+
+@pytest.fixture
+def _django_db_helper(_shared_demo, _django_db_helper):
+    """pytest-django's per-test database set-up (pinned 4.14: this private fixture is what `db`,
+    `transactional_db` and the django_db marker all go through), preceded by the shared demo's
+    outer transaction: opened for a demo test, rolled back for any other."""
+    yield
+
+
 @pytest.fixture
 def demo_data(db):
-    """Pizzerias, menu, recipes, stock, one login per role, a few orders (fixtures/*.json)."""
-    from demo.populate import load_demo, load_reference
+    """Pizzerias, menu, recipes, stock, one login per role, a few orders (fixtures/*.json).
+    Shared by the tests that run in a rolled-back transaction, copied back for the ones that
+    commit (tests/support/shared_demo.py)."""
+    from tests.support.shared_demo import committed_demo, loaded_data
 
-    load_reference()
-    return load_demo()
+    data = loaded_data()
+    return data if data is not None else committed_demo()
 
 
 DEMO_PASSWORD = "pizza-demo-2026"

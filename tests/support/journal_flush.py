@@ -4,6 +4,8 @@
 Transactional tests (TransactionTestCase, live_server, `transaction=True`) end with a flush that
 DELETEs every table's rows. Around that flush only, the marker the triggers look for is set:
 a session variable on MariaDB, a row in an unmanaged table on SQLite."""
+from contextlib import contextmanager
+
 from books.immutability import MYSQL_FLUSH_VARIABLE, SQLITE_FLUSH_TABLE
 
 
@@ -15,6 +17,17 @@ def _set(connection, unlocked):
             cursor.execute(f"DELETE FROM {SQLITE_FLUSH_TABLE}")
             if unlocked:
                 cursor.execute(f"INSERT INTO {SQLITE_FLUSH_TABLE} (unlocked) VALUES (1)")
+
+
+@contextmanager
+def unlocked(connection):
+    """The marker set around a block (tests/support/shared_demo.py empties the tables before it
+    puts the demo's rows back)."""
+    _set(connection, True)
+    try:
+        yield
+    finally:
+        _set(connection, False)
 
 
 def patch_flush():
