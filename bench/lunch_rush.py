@@ -209,6 +209,20 @@ async def pay_by_card(browser, pay_path, urls, stats):
     token = _csrf(body)
     config = json.loads(config.group(1))
     secret = config.get("setupSecret", "")
+    if not secret:
+        # The page itself never calls Stripe: its script asks for the SetupIntent by POST once
+        # the page is shown (home/static/order/pay.js, renewSetup).
+        status, _l, setup_body = await browser.request(
+            "paiement: SetupIntent", "POST", config["setupUrl"], data={},
+            headers={"X-CSRFToken": token, "Referer": browser.base + pay_path},
+        )
+        try:
+            secret = json.loads(setup_body).get("client_secret", "")
+        except ValueError:
+            secret = ""
+        if not secret:
+            stats.error("paiement: SetupIntent", f"HTTP {status}, no client secret")
+            return None
     setup_id = secret.split("_secret_")[0]
     started = time.perf_counter()
     async with browser.session.post(
