@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change  # noqa: F401 — importable from here too
+from order.locks import lock_order
 from order.models import Order
 from order.money import check_order_total, lines_fingerprint, net_received, refresh_payment_totals, to_cents
 from order.refunds import refund_order
@@ -192,7 +193,7 @@ def change_order(*, order, quantities, by):
     A paid card order with a lower total is refunded the difference through Stripe and changes
     at once; with a higher total nothing changes yet: the outcome says how much to pay
     (`extra_due`) and the `change` to pay for with order.payments.start_card_payment(change=...)."""
-    locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
+    locked = lock_order(order.pk, "pizzeria")
     check_changeable(locked, by)
     card = locked.payment_method == Order.PaymentMethod.CARD_ONLINE
     if card:
@@ -229,7 +230,7 @@ def _copy_back(locked, order):
 def cancel_by_customer(*, order, by, reason=""):
     """The customer cancels before the kitchen accepts; whatever was paid online is refunded
     in full through Stripe first (PaymentError, and nothing cancelled, if Stripe refuses)."""
-    locked = Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
+    locked = lock_order(order.pk, "pizzeria")
     check_changeable(locked, by)
     if locked.payment_method == Order.PaymentMethod.CARD_ONLINE:
         cancel_open_intents(locked)

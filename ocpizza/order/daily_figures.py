@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 
+from order.locks import lock_shop
 from order.models import DailySales, Order, OrderLine
 
 CURRENT = (DailySales, Order, OrderLine)
@@ -130,11 +131,25 @@ FIELDS = [
 ]
 
 
+def _lock_day(pizzeria_id, day):
+    """The shop-day's row, locked; created by the day's first order.
+
+    Locked first and created only when missing: get_or_create's INSERT would, on MariaDB, leave
+    every transaction that met the row as a duplicate key holding a shared lock, and two of them
+    asking to upgrade it deadlock. Only the first orders of a shop's day can still race here.
+    The shop's row first, as every order write takes it (order.locks): one lock order."""
+    lock_shop(pizzeria_id)
+    locked = DailySales.objects.select_for_update().filter(pizzeria_id=pizzeria_id, day=day).first()
+    if locked is None:
+        DailySales.objects.get_or_create(pizzeria_id=pizzeria_id, day=day)
+        locked = DailySales.objects.select_for_update().get(pizzeria_id=pizzeria_id, day=day)
+    return locked
+
+
 @transaction.atomic
 def refresh_day(*, pizzeria_id, day):
     """Recompute one shop-day from its orders, holding its row's lock until the caller commits."""
-    DailySales.objects.get_or_create(pizzeria_id=pizzeria_id, day=day)
-    locked = DailySales.objects.select_for_update().get(pizzeria_id=pizzeria_id, day=day)
+    locked = _lock_day(pizzeria_id, day)
     fresh = compute(pizzeria_ids=[pizzeria_id], first_day=day, last_day=day).get(
         (pizzeria_id, day), DailySales(hours={}, mixes={}, products={})
     )

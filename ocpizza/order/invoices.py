@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from books.vat import split_ttc
 from ocpizza.business import BusinessError
+from order.locks import lock_order
 from order.models import CreditNote, DocumentCounter, Invoice, Order, Payment
 from order.rules import CLOSED_UNSOLD
 from order.vat import amount_vat_breakdown, line_parts, order_vat_breakdown
@@ -141,7 +142,7 @@ def _issue(model, *, series, order, by, lines, vat, buyer, **fields):
 @transaction.atomic
 def issue_invoice(*, order, by=None, business_name: str = "", vat_number: str = "") -> Invoice:
     """The invoice of a sold order: the one already issued, or a new one with the next number."""
-    locked = Order.objects.select_for_update().select_related("pizzeria", "customer").get(pk=order.pk)
+    locked = lock_order(order.pk, "pizzeria", "customer")
     existing = Invoice.objects.filter(order=locked).first()
     if existing is not None:
         return existing
@@ -159,7 +160,7 @@ def issue_invoice(*, order, by=None, business_name: str = "", vat_number: str = 
 @transaction.atomic
 def issue_credit_note(*, refund, by=None) -> CreditNote:
     """The credit note of a refund that succeeded: the one already issued, or a new one."""
-    locked = Order.objects.select_for_update().select_related("pizzeria", "customer").get(pk=refund.order_id)
+    locked = lock_order(refund.order_id, "pizzeria", "customer")
     existing = CreditNote.objects.filter(refund_id=refund.pk).first()
     if existing is not None:
         return existing

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from order import stripe_gateway
+from order.locks import lock_order
 from order.models import Order, Payment
 from order.money import (  # noqa: F401 — the public names of payments, kept importable here
     CENT,
@@ -103,7 +104,7 @@ def start_card_payment(*, order, payment_method_id, change=None, by=None):
     if not payment_method_id.startswith("pm_") or len(payment_method_id) > 200:
         raise PaymentError(_("Les informations de carte sont incomplètes. Saisissez à nouveau votre carte."))
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock_order(order.pk)
         _check_payable(order)
         if change is None:
             amount = amount_due(order)
@@ -164,7 +165,7 @@ def record_card_refused(*, order, code="", by=None):
     """Record an attempt that Stripe.js refused before any PaymentIntent existed (a card declined
     when it was set up, a failed 3-D Secure at setup), so that staff see every attempt."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock_order(order.pk)
         _check_payable(order)
         amount = amount_due(order)
         if amount <= 0:
@@ -217,7 +218,7 @@ def _check_payable(order):
 
 def _mark_failed(payment, *, message, intent_id=""):
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        order = lock_order(payment.order_id)
         payment.refresh_from_db()
         if payment.status in FINAL_PAYMENT_STATUSES:
             return payment

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from order import stripe_gateway
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change
+from order.locks import lock_order
 from order.models import Order, Payment
 from order.money import CURRENCY, euros, is_fully_paid, lines_fingerprint, net_received, refresh_payment_totals, to_cents
 from order.receipts import queue_payment_receipt
@@ -95,7 +96,7 @@ def apply_intent(intent, *, event_id=None):
         if payment is None:
             logger.error("Stripe PaymentIntent %s matches no payment of ours", intent_id)
             return Applied(payment=None, order=None, note=_("Paiement inconnu : aucune commande ne correspond."), flagged=True)
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        order = lock_order(payment.order_id)
         payment = Payment.objects.get(pk=payment.pk)
         if event_id and event_id not in payment.event_ids:
             payment.event_ids = [*payment.event_ids, event_id]

@@ -10,7 +10,7 @@ both import this module, so the imports point one way.
 from django.db import transaction
 from django.utils import timezone
 
-from order import notifications
+from order import locks, notifications
 from order.derived import order_changed
 from order.models import Order
 from order.reservations import keep_paid
@@ -19,7 +19,7 @@ from order.workflow import find_transition
 
 def lock_order(order):
     """Re-read the order under a row lock: the status checked is the one we change."""
-    return Order.objects.select_for_update().select_related("pizzeria").get(pk=order.pk)
+    return locks.lock_order(order.pk, "pizzeria")
 
 
 def finish(order, source, fields):
