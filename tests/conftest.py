@@ -55,10 +55,14 @@ def _journal_flush_allowed():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the catalogue keeps rendered cards there)."""
+    """Each test starts with an empty cache (the catalogue keeps rendered cards there), and
+    without the public pages each process keeps next to it (home.page_cache)."""
     from django.core.cache import cache
 
+    from home.page_cache import forget_local_pages
+
     cache.clear()
+    forget_local_pages()
     yield
 
 

@@ -12,6 +12,7 @@ a price or an availability older than the last write. Anyone with a session (a c
 a message) gets the page rendered for them, as before.
 """
 import hashlib
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -41,6 +42,40 @@ def wants_placeholder(request):
     return getattr(request, "_ocpizza_page_cache", False)
 
 
+# Pages already fetched or rendered by this process, by key (which holds the version): a hit
+# costs neither a cache round trip nor unpickling tens of kilobytes. Bounded, oldest out first.
+LOCAL_ENTRIES = 64
+_local = {}
+_local_lock = threading.Lock()
+
+
+_memos = [_local]
+
+
+def process_memo():
+    """A dict kept by this process next to its pages (e.g. the catalogue's shops), emptied with them."""
+    memo = {}
+    _memos.append(memo)
+    return memo
+
+
+def forget_local_pages():
+    """Empty this process's copies (the tests do, with the shared cache, before each test)."""
+    with _local_lock:
+        for memo in _memos:
+            memo.clear()
+
+
+def _remember(key, content_type, body):
+    # The page as bytes cut where the visitor's token goes: a request only joins them.
+    entry = (content_type, tuple(part.encode() for part in body.split(CSRF_PLACEHOLDER)))
+    with _local_lock:
+        while len(_local) >= LOCAL_ENTRIES:
+            _local.pop(next(iter(_local)))
+        _local[key] = entry
+    return entry
+
+
 def cached_for_blank_visitors(version):
     """View decorator: `version(request, *args, **kwargs)` returns a string that changes with
     everything the page shows, or None to render the page normally (unknown shop: the view
@@ -55,30 +90,50 @@ def cached_for_blank_visitors(version):
             if current is None:
                 return view(request, *args, **kwargs)
             parts = (view.__module__, view.__name__, request.get_full_path(), get_language(), current)
-            key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-            cached = cache.get(key)
-            if cached is None:
-                request._ocpizza_page_cache = True
-                response = view(request, *args, **kwargs)
-                request._ocpizza_page_cache = False
-                if response.status_code != 200 or response.cookies or response.has_header("Cache-Control"):
-                    return response
-                cached = (response["Content-Type"], response.content.decode(response.charset))
-                # Only a page whose every token is the placeholder may be shared.
-                if "csrfmiddlewaretoken" in cached[1].replace(f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"', ""):
-                    return _with_token(request, *cached)
-                cache.set(key, cached, CACHE_SECONDS)
-            return _with_token(request, *cached)
+            entry = _local.get(parts)
+            if entry is None:
+                key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+                cached = cache.get(key)
+                if cached is None:
+                    request._ocpizza_page_cache = True
+                    response = view(request, *args, **kwargs)
+                    request._ocpizza_page_cache = False
+                    if not _shareable(request, response):
+                        return response
+                    cached = (response["Content-Type"], response.content.decode(response.charset))
+                    # Only a page whose every token is the placeholder may be shared.
+                    if "csrfmiddlewaretoken" in cached[1].replace(f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"', ""):
+                        return _with_token(request, *cached)
+                    cache.set(key, cached, CACHE_SECONDS)
+                entry = _remember(parts, *cached)
+            return _respond(request, *entry)
 
         return wrapper
 
     return decorator
 
 
+def _shareable(request, response):
+    # Not a 200, a cookie or cache header of its own, or a CSP nonce (one per response): not shared.
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and getattr(request, "_csp_nonce", None) is None
+    )
+
+
+def _respond(request, content_type, parts):
+    body = parts[0] if len(parts) == 1 else get_token(request).encode().join(parts)
+    response = HttpResponse(body, content_type=content_type)
+    # Someone with a session gets another page: shared caches must not mix them up.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def _with_token(request, content_type, body):
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     response = HttpResponse(body, content_type=content_type)
-    # Someone with a session gets another page: shared caches must not mix them up.
     patch_vary_headers(response, ("Cookie",))
     return response

@@ -48,9 +48,10 @@ def closed_message(pizzeria, schedule: Schedule, now):
     return text
 
 
-def shop_notice(*, pizzeria, now) -> str:
-    """"" while the shop takes orders now, else why not and when it reopens (the menu's notice)."""
-    schedule = schedule_of(pizzeria, around=now)
+def shop_notice(*, pizzeria, now, schedule: Schedule | None = None) -> str:
+    """"" while the shop takes orders now, else why not and when it reopens (the menu's notice).
+    `schedule`: the shop's, already read (schedule_of) around today."""
+    schedule = schedule or schedule_of(pizzeria, around=now)
     return "" if schedule.takes_orders(now) else closed_message(pizzeria, schedule, now)
 
 

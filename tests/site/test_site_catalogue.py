@@ -178,3 +178,42 @@ def test_cards_show_allergens_and_options(client, shops):
     assert "non renseignés pour : Salami piquant" in diavola
     cola = html.split('id="produit-coca-cola"')[1].split("</li>")[0]
     assert 'name="size"' not in cola
+
+
+def test_cached_catalogue_asks_one_query_and_follows_the_hours_and_the_pause(client, shops, django_assert_num_queries):
+    """An anonymous visitor's catalogue comes from the page cache after one query (its version),
+    yet a closed day added, an edited service or a pause shows on the very next request."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from pizzeria.hours import PARIS
+    from pizzeria.models import OpeningHours, SpecialDay
+
+    shop = shops["bastille"]
+    url = reverse("home:catalogue", args=[shop.slug])
+    now = timezone.now().astimezone(PARIS)
+    # Open all day, every day: the menu has no notice.
+    services = [OpeningHours.objects.create(pizzeria=shop, weekday=day, opens=time(0, 0), closes=time(23, 59)) for day in range(7)]
+    assert "fermée en ce moment" not in client.get(url).content.decode()
+    with django_assert_num_queries(1):
+        page = client.get(url).content.decode()
+    assert "fermée en ce moment" not in page and 'name="csrfmiddlewaretoken"' in page
+
+    closed_today = SpecialDay.objects.create(pizzeria=shop, date=now.date(), closed=True, note="Inventaire")
+    assert "fermée en ce moment" in client.get(url).content.decode()
+    closed_today.delete()
+    assert "fermée en ce moment" not in client.get(url).content.decode()
+
+    # A service edited in place (same rows, same count): today's now ends before the present time.
+    today = services[now.weekday()]
+    today.opens, today.closes = (now + timedelta(hours=1)).time().replace(second=0, microsecond=0), time(23, 59)
+    if today.opens < today.closes:  # not in the last hour before midnight
+        today.save()
+        assert "fermée en ce moment" in client.get(url).content.decode()
+        today.opens, today.closes = time(0, 0), time(23, 59)
+        today.save()
+
+    shop.paused_until = timezone.now() + timedelta(minutes=30)
+    shop.save(update_fields=["paused_until", "updated_at"])
+    assert "pause" in client.get(url).content.decode()

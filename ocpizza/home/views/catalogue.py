@@ -6,13 +6,13 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from home.cards import cached_product_cards
-from home.page_cache import cached_for_blank_visitors
+from home.page_cache import cached_for_blank_visitors, process_memo
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
 from ocpizza.business import message_of
 from order.booking import shop_notice
 from pizzeria.geocoding import get_geocoder
-from pizzeria.hours import with_hours_flag
+from pizzeria.hours import schedule_of, with_hours_flag
 from pizzeria.selectors import catalogue_page_version, shops_version
 from pizzeria.models import Pizzeria
 from product.models import Product
@@ -35,19 +35,34 @@ def _open_shop(slug):
     return get_object_or_404(with_hours_flag(Pizzeria.objects.exclude(status=Pizzeria.Status.CLOSED)), slug=slug)
 
 
-def _hours_notice(pizzeria):
+def _hours_notice(pizzeria, now, schedule=None):
     # Closed or paused now: the menu stays orderable for later slots, and says when it reopens.
-    return shop_notice(pizzeria=pizzeria, now=timezone.now()) if pizzeria.status == Pizzeria.Status.OPEN else ""
+    if pizzeria.status != Pizzeria.Status.OPEN:
+        return ""
+    return shop_notice(pizzeria=pizzeria, now=now, schedule=schedule)
+
+
+# slug -> (page version, Paris date, the shop, its schedule), in this process: the version covers
+# the shop's row and hours, the date the special days the schedule was read around. A catalogue
+# from the page cache then asks the database one question only (catalogue_page_version).
+_shops = process_memo()
 
 
 def _catalogue_version(request, slug):
-    version = catalogue_page_version(slug=slug)
+    now = timezone.now()
+    version = catalogue_page_version(slug=slug, now=now)
     if version is None:
         return None
+    day = timezone.localdate(now)
+    known = _shops.get(slug)
+    if known is None or known[0] != version or known[1] != day:
+        pizzeria = _open_shop(slug)
+        known = (version, day, pizzeria, schedule_of(pizzeria, around=now))
+        _shops[slug] = known
+    pizzeria, schedule = known[2], known[3]
     # What the menu says about the hours moves with the clock and the pause: it is part of the
-    # key. The shop, its notice and the version are kept for the view if it renders the page.
-    pizzeria = _open_shop(slug)
-    notice = _hours_notice(pizzeria)
+    # key, computed on every request from the shop's schedule (no query).
+    notice = _hours_notice(pizzeria, now, schedule)
     request._ocpizza_catalogue = (pizzeria, notice, version)
     return f"{version}|{notice}"
 
@@ -82,7 +97,7 @@ def catalogue(request, slug):
     pizzeria, hours_notice, _version = getattr(request, "_ocpizza_catalogue", None) or (None, None, None)
     if pizzeria is None:
         pizzeria = _open_shop(slug)
-        hours_notice = _hours_notice(pizzeria)
+        hours_notice = _hours_notice(pizzeria, timezone.now())
     query = (request.GET.get("q") or "").strip()[:100]
     category = request.GET.get("categorie") or ""
     if category not in Product.Category.values:

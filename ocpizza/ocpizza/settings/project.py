@@ -42,11 +42,13 @@ MIDDLEWARE = [
     "ocpizza.csp_middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the site speaks French only (LANGUAGES), which Django uses without it;
+    # it parsed Accept-Language on every request for nothing (issue 14).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # django.contrib.messages' own, with its storage built only when a message is read or added.
+    "ocpizza.messages_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
