@@ -25,15 +25,18 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import ExtractHour, TruncDate
 
 from order.locks import lock_shop
-from order.models import DailySales, Order, OrderLine
+from order.models import DailySales, Order, OrderLine, OrderLineNeed
 
-CURRENT = (DailySales, Order, OrderLine)
+CURRENT = (DailySales, Order, OrderLine, OrderLineNeed)
 Status, PaymentStatus = Order.Status, Order.PaymentStatus
 
 # Days are Paris days: an order at 23:30 in Paris belongs to that day, not to the next UTC one.
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("0.01")
 LINE_AMOUNT = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
+# What a line's needs took: the quantity per unit (3 decimals) × the line's quantity.
+NEED_AMOUNT = ExpressionWrapper(F("quantity") * F("line__quantity"), output_field=DecimalField(max_digits=16, decimal_places=3))
+THOUSANDTH = Decimal("0.001")
 
 
 def revenue_q(prefix=""):
@@ -60,11 +63,18 @@ def _duration(end, start):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
+def thousandths(quantity):
+    return int((Decimal(quantity or 0).quantize(THOUSANDTH)) * 1000)
+
+
 def compute(*, pizzeria_ids=None, first_day, last_day, models=None):
     """{(pizzeria_id, day): DailySales (unsaved)} for the shop-days that have orders, from the
-    orders and lines. Three queries whatever the range. `models`: (DailySales, Order, OrderLine)
-    of a migration's state, the current ones by default."""
-    DailySales, Order, OrderLine = models or CURRENT  # noqa: N806 (model classes)
+    orders and lines. Five queries whatever the range. `models`: (DailySales, Order, OrderLine,
+    OrderLineNeed) of a migration's state, the current ones by default; a state before the
+    options' maps (order.0008) passes the first three only."""
+    models = models or CURRENT
+    DailySales, Order, OrderLine = models[:3]  # noqa: N806 (model classes)
+    with_options = len(models) > 3
     orders = Order.objects.filter(created_at__gte=day_start(first_day), created_at__lt=day_start(last_day + timedelta(days=1)))
     lines = OrderLine.objects.filter(
         order__created_at__gte=day_start(first_day), order__created_at__lt=day_start(last_day + timedelta(days=1))
@@ -96,7 +106,7 @@ def compute(*, pizzeria_ids=None, first_day, last_day, models=None):
             revenue=(row["revenue"] or Decimal("0")).quantize(CENT), cancelled=row["cancelled"], refused=row["refused"],
             prep_microseconds=round(float(row["prep_microseconds"] or 0)), prep_count=row["prep_count"],
             delivery_microseconds=round(float(row["delivery_microseconds"] or 0)), delivery_count=row["delivery_count"],
-            hours={}, mixes={}, products={},
+            hours={}, mixes={}, products={}, **({"sizes": {}, "extras": {}, "needs": {}} if with_options else {}),
         )
     # Hour of day (Paris) × channel × fulfilment × payment method of the counted orders.
     for row in (
@@ -109,14 +119,46 @@ def compute(*, pizzeria_ids=None, first_day, last_day, models=None):
         daily = rows[row["pizzeria_id"], row["day"]]
         _add(daily.hours, str(row["hour"]), row["orders"], cents(row["revenue"]))
         _add(daily.mixes, f"{row['channel']}|{row['fulfilment']}|{row['payment_method']}", row["orders"], cents(row["revenue"]))
-    # Products, from the lines of the counted orders.
+    # Products, and products by size under the name they were sold with, from the lines of the
+    # counted orders.
+    counted_lines = lines.filter(revenue_q("order__"))
     for row in (
-        lines.filter(revenue_q("order__"))
-        .values("product_id", pizzeria_id=F("order__pizzeria_id"), day=TruncDate("order__created_at", tzinfo=PARIS))
+        counted_lines.values("product_id", "product_name", "size_id", pizzeria_id=F("order__pizzeria_id"),
+                             day=TruncDate("order__created_at", tzinfo=PARIS))
         .annotate(sold=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
         .order_by()
     ):
-        _add(rows[row["pizzeria_id"], row["day"]].products, str(row["product_id"]), row["sold"], cents(row["revenue"]))
+        daily = rows[row["pizzeria_id"], row["day"]]
+        _add(daily.products, str(row["product_id"]), row["sold"], cents(row["revenue"]))
+        if with_options:
+            _add(daily.sizes, f"{row['size_id'] or ''}|{row['product_name']}", row["sold"], cents(row["revenue"]))
+    if not with_options:
+        return rows
+    # Extras: the pizzas that carried each one.
+    for row in (
+        counted_lines.filter(extras__isnull=False)
+        .values("extras", pizzeria_id=F("order__pizzeria_id"), day=TruncDate("order__created_at", tzinfo=PARIS))
+        .annotate(sold=Sum("quantity"))
+        .order_by()
+    ):
+        extras = rows[row["pizzeria_id"], row["day"]].extras
+        extras[str(row["extras"])] = extras.get(str(row["extras"]), 0) + row["sold"]
+    # Ingredients used per size, from what each line stored it took (order.OrderLineNeed).
+    needs = models[3].objects.filter(
+        revenue_q("line__order__"), line__order__created_at__gte=day_start(first_day),
+        line__order__created_at__lt=day_start(last_day + timedelta(days=1)),
+    )
+    if pizzeria_ids is not None:
+        needs = needs.filter(line__order__pizzeria_id__in=pizzeria_ids)
+    for row in (
+        needs.values("ingredient_id", size_id=F("line__size_id"), pizzeria_id=F("line__order__pizzeria_id"),
+                     day=TruncDate("line__order__created_at", tzinfo=PARIS))
+        .annotate(used=Sum(NEED_AMOUNT))
+        .order_by()
+    ):
+        used = rows[row["pizzeria_id"], row["day"]].needs
+        key = f"{row['ingredient_id']}|{row['size_id'] or ''}"
+        used[key] = used.get(key, 0) + thousandths(row["used"])
     return rows
 
 
@@ -127,7 +169,7 @@ def _add(bucket, key, count, amount_cents):
 
 FIELDS = [
     "placed", "counted", "revenue", "cancelled", "refused", "prep_microseconds", "prep_count",
-    "delivery_microseconds", "delivery_count", "hours", "mixes", "products",
+    "delivery_microseconds", "delivery_count", "hours", "mixes", "products", "sizes", "extras", "needs",
 ]
 
 
@@ -151,7 +193,7 @@ def refresh_day(*, pizzeria_id, day):
     """Recompute one shop-day from its orders, holding its row's lock until the caller commits."""
     locked = _lock_day(pizzeria_id, day)
     fresh = compute(pizzeria_ids=[pizzeria_id], first_day=day, last_day=day).get(
-        (pizzeria_id, day), DailySales(hours={}, mixes={}, products={})
+        (pizzeria_id, day), DailySales(hours={}, mixes={}, products={}, sizes={}, extras={}, needs={})
     )
     for name in FIELDS:
         setattr(locked, name, getattr(fresh, name))
@@ -166,7 +208,7 @@ def refresh_order(order):
 @transaction.atomic
 def rebuild(*, first_day=None, last_day=None, pizzeria_ids=None, models=None):
     """Recompute every shop-day of the range (all of history by default); returns the rows written."""
-    DailySales, Order, _line = models or CURRENT  # noqa: N806 (model classes)
+    DailySales, Order = (models or CURRENT)[:2]  # noqa: N806 (model classes)
     stale = DailySales.objects.all()
     if pizzeria_ids is not None:
         stale = stale.filter(pizzeria_id__in=pizzeria_ids)

@@ -402,6 +402,13 @@ class DailySales(models.Model):
     hours = models.JSONField(default=dict)
     mixes = models.JSONField(default=dict)
     products = models.JSONField(default=dict)
+    # The menu's options of the counted orders (issue 16's tables, kept here since issue 14 so that
+    # the dashboard reads no order line): {"<size id or empty>|<product name as sold>": [quantity,
+    # cents]}, extras {"<extra id>": pizzas}, ingredients used {"<ingredient id>|<size id or
+    # empty>": thousandths of the ingredient's unit}.
+    sizes = models.JSONField(default=dict)
+    extras = models.JSONField(default=dict)
+    needs = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("ventes du jour")

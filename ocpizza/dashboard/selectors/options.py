@@ -1,16 +1,22 @@
 """The menu's options in the dashboard (issue 16): products by size, extras sold, and the
-ingredients each size took. Three queries whatever the number of orders, lines and options, on
-the orders that count as revenue (sales.REVENUE_RULE) in the period and shops; the quantities
-come from what the lines store (order.OrderLineNeed: what product.line_recipe computed)."""
+ingredients each size took, on the orders that count as revenue (sales.REVENUE_RULE) in the
+period and shops.
+
+Added up from the per-shop daily rows the order services keep (order.daily_figures, issue 14),
+not from the order lines: a year is 365 rows per shop whatever the number of lines. Four
+queries: the rows, then the current names of the sizes, extras and ingredients they mention.
+The quantities are what the lines stored (order.OrderLineNeed: what product.line_recipe
+computed); products are named as they were sold (the line's name), sizes and extras by their
+current names, as the page did when it summed the lines.
+"""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext as _
 
-from dashboard.selectors.sales import money
-from order.daily_figures import LINE_AMOUNT, revenue_q
-from order.models import OrderLine, OrderLineNeed
+from dashboard.selectors.sales import from_cents
+from order.models import DailySales
+from product.models import Extra, Ingredient, Size
 
 
 @dataclass
@@ -20,30 +26,68 @@ class OptionSales:
     ingredients_by_size: list  # [(ingredient name, unit, size name, quantity)]
 
 
+def _size_id(text):
+    return int(text) if text else None
+
+
 def option_sales(*, pizzerias, period):
-    lines = OrderLine.objects.filter(
-        revenue_q("order__"), order__pizzeria__in=[p.pk for p in pizzerias],
-        order__created_at__gte=period.starts_at, order__created_at__lt=period.ends_before,
-    )
+    sizes, extras, needs = {}, {}, {}
+    for row in DailySales.objects.filter(
+        pizzeria_id__in=[p.pk for p in pizzerias], day__gte=period.start, day__lte=period.end
+    ).values_list("sizes", "extras", "needs"):
+        for key, (quantity, amount) in row[0].items():
+            bucket = sizes.setdefault(key, [0, 0])
+            bucket[0] += quantity
+            bucket[1] += amount
+        for key, quantity in row[1].items():
+            extras[key] = extras.get(key, 0) + quantity
+        for key, quantity in row[2].items():
+            needs[key] = needs.get(key, 0) + quantity
+
+    size_ids = {_size_id(key.split("|", 1)[0]) for key in sizes} | {_size_id(key.split("|", 1)[1]) for key in needs}
+    size_ids.discard(None)
+    size_of = {pk: (name, position) for pk, name, position in Size.objects.filter(pk__in=size_ids).values_list("pk", "name", "position")}
     without_size = _("sans taille")
+
+    # Grouped by the names shown, as the SQL grouped them: two sizes of the same name are one row.
+    by_name = {}
+    for key, (quantity, amount) in sizes.items():
+        size_id, product_name = key.split("|", 1)
+        size = size_of[_size_id(size_id)][0] if size_id else None
+        bucket = by_name.setdefault((product_name, size), [0, 0])
+        bucket[0] += quantity
+        bucket[1] += amount
     by_size = [
-        (name, size or without_size, quantity, money(revenue))
-        for name, size, quantity, revenue in lines.values("product_name", "size__name")
-        .annotate(qty=Sum("quantity"), revenue=Sum(LINE_AMOUNT))
-        .order_by("-qty", "product_name", "size__name")
-        .values_list("product_name", "size__name", "qty", "revenue")
+        (product_name, size or without_size, quantity, from_cents(amount))
+        for (product_name, size), (quantity, amount) in sorted(
+            by_name.items(), key=lambda item: (-item[1][0], item[0][0], item[0][1] or "")
+        )
     ]
-    extras = list(
-        lines.filter(extras__isnull=False).values("extras__name").annotate(qty=Sum("quantity"))
-        .order_by("-qty", "extras__name").values_list("extras__name", "qty")
-    )
-    used = ExpressionWrapper(F("quantity") * F("line__quantity"), output_field=DecimalField(max_digits=16, decimal_places=3))
-    ingredients = [
-        (name, unit, size or without_size, (quantity or Decimal(0)).quantize(Decimal("0.001")))
-        for name, unit, size, quantity in OrderLineNeed.objects.filter(line__in=lines)
-        .values("ingredient__name", "ingredient__unit__symbol", "line__size__name")
-        .annotate(total=Sum(used))
-        .order_by("ingredient__name", "line__size__position")
-        .values_list("ingredient__name", "ingredient__unit__symbol", "line__size__name", "total")
+
+    extra_names = dict(Extra.objects.filter(pk__in=[int(pk) for pk in extras]).values_list("pk", "name"))
+    extras_by_name = {}
+    for pk, quantity in extras.items():
+        name = extra_names[int(pk)]
+        extras_by_name[name] = extras_by_name.get(name, 0) + quantity
+    extras_sold = sorted(extras_by_name.items(), key=lambda item: (-item[1], item[0]))
+
+    ingredients = {
+        pk: (name, symbol)
+        for pk, name, symbol in Ingredient.objects.filter(pk__in={int(key.split("|", 1)[0]) for key in needs}).values_list(
+            "pk", "name", "unit__symbol"
+        )
+    }
+    used = {}
+    for key, quantity in needs.items():
+        ingredient_id, size_id = key.split("|", 1)
+        name, symbol = ingredients[int(ingredient_id)]
+        size, position = size_of[_size_id(size_id)] if size_id else (None, None)
+        used[name, symbol, size, position] = used.get((name, symbol, size, position), 0) + quantity
+    ingredients_by_size = [
+        (name, symbol, size or without_size, (Decimal(quantity) / 1000).quantize(Decimal("0.001")))
+        for (name, symbol, size, position), quantity in sorted(
+            # Lines without a size first, as the database sorts a NULL position.
+            used.items(), key=lambda item: (item[0][0], item[0][3] is not None, item[0][3] or 0)
+        )
     ]
-    return OptionSales(by_size=by_size, extras=extras, ingredients_by_size=ingredients)
+    return OptionSales(by_size=by_size, extras=extras_sold, ingredients_by_size=ingredients_by_size)
