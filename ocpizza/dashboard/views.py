@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from account.roles import is_head_office, pizzerias_of
@@ -157,6 +158,7 @@ def _display(value):
 
 def _shown(table, query, rows=None, title=None):
     rows = table.rows if rows is None else rows
+    labels = [capfirst(str(header)) for header in table.headers]  # each cell's label on a phone
     shown_rows = []
     for i, row in enumerate(rows):
         cells = []
@@ -169,7 +171,7 @@ def _shown(table, query, rows=None, title=None):
                     text,
                 )
             cells.append(text)
-        shown_rows.append(cells)
+        shown_rows.append(list(zip(labels, cells)))
     base = reverse("dashboard:export", kwargs={"table": table.slug, "fmt": "csv"})[: -len(".csv")]
     suffix = f"?{query}" if query else ""
     return {
