@@ -25,9 +25,9 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import ExtractHour, TruncDate
 
 from order.locks import lock_shop
-from order.models import DailySales, Order, OrderLine, OrderLineNeed
+from order.models import DailySales, MonthlySales, Order, OrderLine, OrderLineNeed
 
-CURRENT = (DailySales, Order, OrderLine, OrderLineNeed)
+CURRENT = (DailySales, Order, OrderLine, OrderLineNeed, MonthlySales)
 Status, PaymentStatus = Order.Status, Order.PaymentStatus
 
 # Days are Paris days: an order at 23:30 in Paris belongs to that day, not to the next UTC one.
@@ -70,8 +70,8 @@ def thousandths(quantity):
 def compute(*, pizzeria_ids=None, first_day, last_day, models=None):
     """{(pizzeria_id, day): DailySales (unsaved)} for the shop-days that have orders, from the
     orders and lines. Five queries whatever the range. `models`: (DailySales, Order, OrderLine,
-    OrderLineNeed) of a migration's state, the current ones by default; a state before the
-    options' maps (order.0008) passes the first three only."""
+    OrderLineNeed, MonthlySales) of a migration's state, the current ones by default; a state
+    before the options' maps and the monthly rows (order.0008) passes the first three only."""
     models = models or CURRENT
     DailySales, Order, OrderLine = models[:3]  # noqa: N806 (model classes)
     with_options = len(models) > 3
@@ -173,31 +173,123 @@ FIELDS = [
 ]
 
 
-def _lock_day(pizzeria_id, day):
-    """The shop-day's row, locked; created by the day's first order.
+# The maps summed into MonthlySales: [count, cents] pairs, then plain numbers.
+PAIR_MAPS = ("hours", "mixes", "products", "sizes")
+NUMBER_MAPS = ("extras", "needs")
+MAPS = PAIR_MAPS + NUMBER_MAPS
+
+
+def month_of(day):
+    return day.replace(day=1)
+
+
+def month_end(month):
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def add_maps(total, row):
+    """Add one row's maps (a dict of the MAPS names) into `total`, in place."""
+    for name in PAIR_MAPS:
+        bucket = total[name]
+        for key, (count, amount) in row[name].items():
+            before = bucket.get(key)
+            if before is None:
+                bucket[key] = [count, amount]
+            else:
+                before[0] += count
+                before[1] += amount
+    for name in NUMBER_MAPS:
+        bucket = total[name]
+        for key, number in row[name].items():
+            bucket[key] = bucket.get(key, 0) + number
+    return total
+
+
+def empty_maps():
+    return {name: {} for name in MAPS}
+
+
+def _locked(model, **key):
+    """The row `key` of `model`, locked; created when missing.
 
     Locked first and created only when missing: get_or_create's INSERT would, on MariaDB, leave
     every transaction that met the row as a duplicate key holding a shared lock, and two of them
-    asking to upgrade it deadlock. Only the first orders of a shop's day can still race here.
-    The shop's row first, as every order write takes it (order.locks): one lock order."""
-    lock_shop(pizzeria_id)
-    locked = DailySales.objects.select_for_update().filter(pizzeria_id=pizzeria_id, day=day).first()
+    asking to upgrade it deadlock. Only the first orders of a shop's day (or month) can still
+    race here."""
+    locked = model.objects.select_for_update().filter(**key).first()
     if locked is None:
-        DailySales.objects.get_or_create(pizzeria_id=pizzeria_id, day=day)
-        locked = DailySales.objects.select_for_update().get(pizzeria_id=pizzeria_id, day=day)
+        model.objects.get_or_create(**key)
+        locked = model.objects.select_for_update().get(**key)
     return locked
+
+
+def _lock_day(pizzeria_id, day):
+    """The shop-month's and the shop-day's rows, locked, in that order; the shop's row first, as
+    every order write takes it (order.locks): one lock order."""
+    lock_shop(pizzeria_id)
+    return _locked(MonthlySales, pizzeria_id=pizzeria_id, month=month_of(day)), _locked(DailySales, pizzeria_id=pizzeria_id, day=day)
 
 
 @transaction.atomic
 def refresh_day(*, pizzeria_id, day):
-    """Recompute one shop-day from its orders, holding its row's lock until the caller commits."""
-    locked = _lock_day(pizzeria_id, day)
+    """Recompute one shop-day from its orders, then its month's sums from the month's days,
+    holding both rows' locks until the caller commits.
+
+    The shop's row, then the month's, then the day's (_lock_day): every writer takes them in
+    that order, so none waits for another in a circle, and a writer reads the other days of the
+    month (READ COMMITTED: their committed state) only once the writers before it have committed."""
+    month = month_of(day)
+    locked_month, locked = _lock_day(pizzeria_id, day)
     fresh = compute(pizzeria_ids=[pizzeria_id], first_day=day, last_day=day).get(
         (pizzeria_id, day), DailySales(hours={}, mixes={}, products={}, sizes={}, extras={}, needs={})
     )
     for name in FIELDS:
         setattr(locked, name, getattr(fresh, name))
     locked.save(update_fields=FIELDS)
+    total = empty_maps()
+    for row in DailySales.objects.filter(pizzeria_id=pizzeria_id, day__gte=month, day__lte=month_end(month)).values(*MAPS):
+        add_maps(total, row)
+    for name in MAPS:
+        setattr(locked_month, name, total[name])
+    locked_month.save(update_fields=list(MAPS))
+
+
+def rebuild_months(*, first_day, last_day, pizzeria_ids=None, models=None):
+    """Recompute the MonthlySales rows of the months that [first_day, last_day] touches from
+    their daily rows (two queries and a bulk insert)."""
+    models = models or CURRENT
+    DailySales, MonthlySales = models[0], models[4]  # noqa: N806 (model classes)
+    first, last = month_of(first_day), month_end(month_of(last_day))
+    stale = MonthlySales.objects.filter(month__gte=first, month__lte=last)
+    days = DailySales.objects.filter(day__gte=first, day__lte=last)
+    if pizzeria_ids is not None:
+        stale, days = stale.filter(pizzeria_id__in=pizzeria_ids), days.filter(pizzeria_id__in=pizzeria_ids)
+    stale.delete()
+    months = {}
+    for row in days.values("pizzeria_id", "day", *MAPS):
+        add_maps(months.setdefault((row["pizzeria_id"], month_of(row["day"])), empty_maps()), row)
+    MonthlySales.objects.bulk_create(
+        [MonthlySales(pizzeria_id=shop, month=month, **maps) for (shop, month), maps in months.items()], batch_size=500
+    )
+
+
+def maps_over(*, pizzeria_ids, first_day, last_day, names):
+    """The maps `names` (of MAPS) of the shops' rows over [first_day, last_day], as dicts: one
+    MonthlySales row per shop and whole month inside the range, a DailySales row for each other
+    day. Two queries whatever the range (a year is about 12 rows per shop, not 365)."""
+    first_whole = first_day if first_day.day == 1 else month_end(first_day) + timedelta(days=1)
+    last_whole = month_of(last_day) if last_day == month_end(last_day) else month_of(last_day) - timedelta(days=1)
+    last_whole = month_of(last_whole)
+    if first_whole > last_whole:  # no whole month: every day from the daily rows
+        months = MonthlySales.objects.none()
+        edges = DailySales.objects.filter(day__gte=first_day, day__lte=last_day)
+    else:
+        months = MonthlySales.objects.filter(month__gte=first_whole, month__lte=last_whole)
+        edges = DailySales.objects.filter(
+            Q(day__gte=first_day, day__lt=first_whole) | Q(day__gt=month_end(last_whole), day__lte=last_day)
+        )
+    yield from months.filter(pizzeria_id__in=pizzeria_ids).values(*names)
+    yield from edges.filter(pizzeria_id__in=pizzeria_ids).values(*names)
 
 
 def refresh_order(order):
@@ -215,6 +307,9 @@ def rebuild(*, first_day=None, last_day=None, pizzeria_ids=None, models=None):
     if first_day is None or last_day is None:
         # All of history: every row goes, even of days that no longer have an order.
         stale.delete()
+        if len(models or CURRENT) > 4:
+            months = (models or CURRENT)[4].objects.all()
+            (months.filter(pizzeria_id__in=pizzeria_ids) if pizzeria_ids is not None else months).delete()
         bounds = Order.objects.order_by("created_at").values_list("created_at", flat=True)
         first, last = bounds.first(), bounds.last()
         if first is None:
@@ -224,4 +319,6 @@ def rebuild(*, first_day=None, last_day=None, pizzeria_ids=None, models=None):
         stale.filter(day__gte=first_day, day__lte=last_day).delete()
     rows = list(compute(pizzeria_ids=pizzeria_ids, first_day=first_day, last_day=last_day, models=models).values())
     DailySales.objects.bulk_create(rows, batch_size=1000)
+    if len(models or CURRENT) > 4:  # a migration's state before order.0008 has no monthly rows
+        rebuild_months(first_day=first_day, last_day=last_day, pizzeria_ids=pizzeria_ids, models=models)
     return len(rows)

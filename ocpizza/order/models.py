@@ -419,6 +419,30 @@ class DailySales(models.Model):
         return f"{self.pizzeria_id} {self.day}"
 
 
+class MonthlySales(models.Model):
+    """One pizzeria's breakdowns for one calendar month: the sums of its DailySales rows' maps,
+    kept with them by order.daily_figures (same transaction, under this row's lock). A year on
+    the dashboard decodes twelve of these per shop instead of 365 daily rows (issue 14)."""
+
+    pizzeria = models.ForeignKey("pizzeria.Pizzeria", on_delete=models.CASCADE, related_name="+", verbose_name=_("pizzeria"))
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    # The same maps as DailySales, summed over the month's days.
+    hours = models.JSONField(default=dict)
+    mixes = models.JSONField(default=dict)
+    products = models.JSONField(default=dict)
+    sizes = models.JSONField(default=dict)
+    extras = models.JSONField(default=dict)
+    needs = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("ventes du mois")
+        verbose_name_plural = _("ventes par mois")
+        constraints = [models.UniqueConstraint(fields=["pizzeria", "month"], name="monthlysales_one_per_shop_month")]
+
+    def __str__(self):
+        return f"{self.pizzeria_id} {self.month:%Y-%m}"
+
+
 class DocumentCounter(models.Model):
     """The last number given in one series (invoices or credit notes) of one shop and one year
     (issue 18, F-BOOK-2). order.invoices locks this row (select_for_update) in the transaction

@@ -3,8 +3,9 @@ ingredients each size took, on the orders that count as revenue (sales.REVENUE_R
 period and shops.
 
 Added up from the per-shop daily rows the order services keep (order.daily_figures, issue 14),
-not from the order lines: a year is 365 rows per shop whatever the number of lines. Four
-queries: the rows, then the current names of the sizes, extras and ingredients they mention.
+not from the order lines: a year is twelve monthly rows per shop whatever the number of lines.
+Five queries: the monthly and daily rows, then the current names of the sizes, extras and
+ingredients they mention.
 The quantities are what the lines stored (order.OrderLineNeed: what product.line_recipe
 computed); products are named as they were sold (the line's name), sizes and extras by their
 current names, as the page did when it summed the lines.
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from dashboard.selectors.sales import from_cents
-from order.models import DailySales
+from order.daily_figures import maps_over
 from product.models import Extra, Ingredient, Size
 
 
@@ -32,16 +33,16 @@ def _size_id(text):
 
 def option_sales(*, pizzerias, period):
     sizes, extras, needs = {}, {}, {}
-    for row in DailySales.objects.filter(
-        pizzeria_id__in=[p.pk for p in pizzerias], day__gte=period.start, day__lte=period.end
-    ).values_list("sizes", "extras", "needs"):
-        for key, (quantity, amount) in row[0].items():
+    for row in maps_over(
+        pizzeria_ids=[p.pk for p in pizzerias], first_day=period.start, last_day=period.end, names=("sizes", "extras", "needs")
+    ):
+        for key, (quantity, amount) in row["sizes"].items():
             bucket = sizes.setdefault(key, [0, 0])
             bucket[0] += quantity
             bucket[1] += amount
-        for key, quantity in row[1].items():
+        for key, quantity in row["extras"].items():
             extras[key] = extras.get(key, 0) + quantity
-        for key, quantity in row[2].items():
+        for key, quantity in row["needs"].items():
             needs[key] = needs.get(key, 0) + quantity
 
     size_ids = {_size_id(key.split("|", 1)[0]) for key in sizes} | {_size_id(key.split("|", 1)[1]) for key in needs}

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from order.daily_figures import maps_over
 from order.models import DailySales, Order
 from product.models import Product
 
@@ -115,7 +116,8 @@ def sales(*, pizzerias, period):
     """Sales of `pizzerias` (a list of Pizzeria) over `period` (dashboard.forms.Period).
 
     Added up from the per-shop daily rows that the order services keep (order.daily_figures):
-    one row per shop and day, however many orders. Three queries. The breakdowns come from the
+    one row per shop and day, however many orders, and their maps from the monthly rows.
+    Five queries. The breakdowns come from the
     orders' stored totals, the products from the lines themselves, and `totals_match_lines`
     compares the two.
     """
@@ -131,11 +133,14 @@ def sales(*, pizzerias, period):
     hour_sums = [[0, 0] for _hour in range(24)]
     mix_sums, product_sums = {}, {}
     for row in DailySales.objects.filter(pizzeria_id__in=list(shops), day__gte=period.start, day__lte=period.end).values(
-        "pizzeria_id", "day", "revenue", "counted", *ShopSales.COUNTERS, "hours", "mixes", "products"
+        "pizzeria_id", "day", "revenue", "counted", *ShopSales.COUNTERS
     ):
         shops[row["pizzeria_id"]].add_row(row)
         group.add_row(row)
         per_day.setdefault(row["day"], Figures()).add(row["revenue"], row["counted"])
+    # The breakdowns' maps from one row per shop and whole month, daily rows for the other days:
+    # decoding 365 rows' JSON per shop was most of a year's page.
+    for row in maps_over(pizzeria_ids=list(shops), first_day=period.start, last_day=period.end, names=("hours", "mixes", "products")):
         for hour, (orders, amount) in row["hours"].items():
             bucket = hour_sums[int(hour)]
             bucket[0] += orders
