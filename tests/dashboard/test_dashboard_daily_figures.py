@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.forms import Period
+from dashboard.selectors.options import option_sales
 from dashboard.selectors.sales import sales
 from order import daily_figures
-from order.models import DailySales, Order, OrderLine
+from order.models import DailySales, MonthlySales, Order, OrderLine
 from order.services import accept_order, cancel_order, deliver_order, finish_order, refuse_order
 from product.models import Product
 from tests.factories import OrderFactory
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_DAY = date(2025, 3, 29)  # the night Paris goes to summer time is inside the period
-DAYS = 4
+# To 1 May: April is read from the monthly rows, the other days from the daily ones.
+DAYS = 34
 PRICES = [Decimal("0.10"), Decimal("3.35"), Decimal("9.99"), Decimal("12.50"), Decimal("101.01")]
 
 line_strategy = st.tuples(st.integers(0, 3), st.integers(1, 5), st.sampled_from(PRICES))
@@ -69,7 +71,7 @@ def expected_from_lines():
     """The figures as the dashboard defines them, computed here in Python from every row."""
     figures = {"revenue": Decimal("0"), "orders": 0, "shops": defaultdict(lambda: [Decimal("0"), 0, 0, 0, 0]),
                "days": defaultdict(Decimal), "hours": defaultdict(Decimal), "channels": defaultdict(Decimal),
-               "products": defaultdict(lambda: [0, Decimal("0")]), "prep": [0, 0], "delivery": [0, 0]}
+               "products": defaultdict(lambda: [0, Decimal("0")]), "sold_as": defaultdict(lambda: [0, Decimal("0")]), "prep": [0, 0], "delivery": [0, 0]}
     for order in Order.objects.prefetch_related("lines"):
         shop = figures["shops"][order.pizzeria_id]
         shop[1] += 1
@@ -97,6 +99,8 @@ def expected_from_lines():
         for line in order.lines.all():
             figures["products"][line.product_id][0] += line.quantity
             figures["products"][line.product_id][1] += line.unit_price * line.quantity
+            figures["sold_as"][line.product_name][0] += line.quantity
+            figures["sold_as"][line.product_name][1] += line.unit_price * line.quantity
     return figures
 
 
@@ -130,6 +134,9 @@ def test_daily_rows_give_the_figures_of_the_order_lines_to_the_cent(shops, specs
     names = dict(Product.objects.values_list("pk", "name"))
     assert {name: (quantity, revenue) for name, quantity, revenue in result.products if quantity} == {
         names[pk]: (q, r) for pk, (q, r) in expected["products"].items()}
+    options = option_sales(pizzerias=list(shops.values()), period=result.period)  # issue 16's table, same rows
+    assert {name: (quantity, revenue) for name, _size, quantity, revenue in options.by_size} == {
+        name: tuple(sums) for name, sums in expected["sold_as"].items()}
     assert (result.group.prep_count, result.group.prep_microseconds) == tuple(expected["prep"])
     assert (result.group.delivery_count, result.group.delivery_microseconds) == tuple(expected["delivery"])
 
@@ -139,6 +146,14 @@ def rows():
         (row.pizzeria_id, row.day): tuple(getattr(row, name) for name in daily_figures.FIELDS)
         for row in DailySales.objects.all()
         if row.placed
+    }
+
+
+def months():
+    return {
+        (row.pizzeria_id, row.month): tuple(getattr(row, name) for name in daily_figures.MAPS)
+        for row in MonthlySales.objects.all()
+        if row.hours or row.products
     }
 
 
@@ -154,11 +169,11 @@ def test_the_order_services_keep_the_rows_equal_to_a_rebuild(shops, people):
     deliver_order(delivered, by=cook, collected=delivered.total, method=Order.CollectionMethod.CASH)
     cancel_order(cancelled, by=customer, reason="plus faim")
     refuse_order(refused, by=cook, reason="four en panne")
-    kept = rows()
+    kept, kept_months = rows(), months()
 
     daily_figures.rebuild()
 
-    assert kept == rows()
+    assert kept == rows() and kept_months == months() and kept_months
     today = kept[shops["bastille"].pk, daily_figures.paris_day(waiting.created_at)]
     placed, counted, revenue = today[0], today[1], today[2]
     assert (placed, counted, revenue) == (4, 1, delivered.total)
