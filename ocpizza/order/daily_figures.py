@@ -183,8 +183,9 @@ def month_of(day):
     return day.replace(day=1)
 
 
-def month_end(month):
-    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+def month_end(day):
+    """The last day of the month of `day`."""
+    return (month_of(day) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def add_maps(total, row):
@@ -278,13 +279,13 @@ def maps_over(*, pizzeria_ids, first_day, last_day, names):
     MonthlySales row per shop and whole month inside the range, a DailySales row for each other
     day. Two queries whatever the range (a year is about 12 rows per shop, not 365)."""
     first_whole = first_day if first_day.day == 1 else month_end(first_day) + timedelta(days=1)
-    last_whole = month_of(last_day) if last_day == month_end(last_day) else month_of(last_day) - timedelta(days=1)
-    last_whole = month_of(last_whole)
-    if first_whole > last_whole:  # no whole month: every day from the daily rows
-        months = MonthlySales.objects.none()
+    last_whole = month_of(last_day if last_day == month_end(last_day) else month_of(last_day) - timedelta(days=1))
+    # Without a whole month the months' query still runs (and finds nothing): the page's number
+    # of queries does not depend on the period.
+    months = MonthlySales.objects.filter(month__gte=first_whole, month__lte=last_whole)
+    if first_whole > last_whole:
         edges = DailySales.objects.filter(day__gte=first_day, day__lte=last_day)
     else:
-        months = MonthlySales.objects.filter(month__gte=first_whole, month__lte=last_whole)
         edges = DailySales.objects.filter(
             Q(day__gte=first_day, day__lt=first_whole) | Q(day__gt=month_end(last_whole), day__lte=last_day)
         )

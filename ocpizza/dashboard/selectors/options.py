@@ -45,9 +45,8 @@ def option_sales(*, pizzerias, period):
         for key, quantity in row["needs"].items():
             needs[key] = needs.get(key, 0) + quantity
 
-    size_ids = {_size_id(key.split("|", 1)[0]) for key in sizes} | {_size_id(key.split("|", 1)[1]) for key in needs}
-    size_ids.discard(None)
-    size_of = {pk: (name, position) for pk, name, position in Size.objects.filter(pk__in=size_ids).values_list("pk", "name", "position")}
+    # Every size, extra and ingredient (short lists): one query each whatever the rows mention.
+    size_of = {pk: (name, position) for pk, name, position in Size.objects.values_list("pk", "name", "position")}
     without_size = _("sans taille")
 
     # Grouped by the names shown, as the SQL grouped them: two sizes of the same name are one row.
@@ -65,7 +64,7 @@ def option_sales(*, pizzerias, period):
         )
     ]
 
-    extra_names = dict(Extra.objects.filter(pk__in=[int(pk) for pk in extras]).values_list("pk", "name"))
+    extra_names = dict(Extra.objects.values_list("pk", "name"))
     extras_by_name = {}
     for pk, quantity in extras.items():
         name = extra_names[int(pk)]
@@ -74,9 +73,7 @@ def option_sales(*, pizzerias, period):
 
     ingredients = {
         pk: (name, symbol)
-        for pk, name, symbol in Ingredient.objects.filter(pk__in={int(key.split("|", 1)[0]) for key in needs}).values_list(
-            "pk", "name", "unit__symbol"
-        )
+        for pk, name, symbol in Ingredient.objects.values_list("pk", "name", "unit__symbol")
     }
     used = {}
     for key, quantity in needs.items():
