@@ -15,7 +15,8 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ocpizza")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, with one Redis client per process instead of one per operation.
+            "BACKEND": "ocpizza.redis_cache.SharedClientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
