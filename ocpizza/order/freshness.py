@@ -60,10 +60,12 @@ def reminders_changed(**_signal):
     transaction.on_commit(lambda: cache.set(REMINDERS_KEY, secrets.token_hex(8), TOKEN_SECONDS))
 
 
-def _tokens(*keys):
+def _tokens(*keys, session=None):
     """The current tokens of `keys`, made when missing (a cold or evicted cache gives a new
-    token: a full answer, never a stale 304). Read them before what they stand for."""
-    tokens = cache.get_many(keys)
+    token: a full answer, never a stale 304). Read them before what they stand for; with the
+    request's session when it is not loaded yet, in the same cache round trip (ocpizza.sessions)."""
+    load_with = getattr(session, "load_with", None)
+    tokens = load_with(keys) if load_with else cache.get_many(keys)
     missing = [key for key in keys if key not in tokens]
     if missing:
         for key in missing:
@@ -72,9 +74,9 @@ def _tokens(*keys):
     return tuple(tokens.get(key, "") for key in keys)
 
 
-def status_token(number):
+def status_token(number, session=None):
     """The current token of order `number`, made when there is none. Read it before the order."""
-    return _tokens(_key(number))[0]
+    return _tokens(_key(number), session=session)[0]
 
 
 def queue_tokens(pizzeria_id, kind):

@@ -147,6 +147,10 @@ def test_the_managers_pause_shows_on_the_next_kitchen_refresh(shops, people, cli
     response = client.get(KITCHEN, HTTP_IF_NONE_MATCH=tag)
 
     assert response.status_code == 200 and response["ETag"] != tag
+    # The 304's query reads the pause as the full page does: the new ETag holds.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(KITCHEN, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert len(queries.captured_queries) == 1
 
 
 def test_head_office_still_gets_its_304_through_the_full_check(shops, people, client_for):

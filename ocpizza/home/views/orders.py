@@ -98,7 +98,8 @@ def order_status(request, number):
     order's owner, as every page."""
     if len(number) > Order._meta.get_field("number").max_length:
         raise Http404  # no cache entry for what cannot be an order number
-    token = freshness.status_token(number)  # before the order is read: see order.freshness
+    # Before the order is read (see order.freshness), with the session in one cache round trip.
+    token = freshness.status_token(number, session=request.session)
     response = freshness.status_not_modified(request, number, token) or _order_status_page(request, number, token)
     response["Cache-Control"] = "no-store"
     return response
