@@ -60,23 +60,26 @@ def reminders_changed(**_signal):
     transaction.on_commit(lambda: cache.set(REMINDERS_KEY, secrets.token_hex(8), TOKEN_SECONDS))
 
 
-def _tokens(*keys, session=None):
+def _tokens(*keys, session=None, make=True):
     """The current tokens of `keys`, made when missing (a cold or evicted cache gives a new
-    token: a full answer, never a stale 304). Read them before what they stand for; with the
-    request's session when it is not loaded yet, in the same cache round trip (ocpizza.sessions)."""
+    token: a full answer, never a stale 304), or None when one is missing and `make` is False.
+    Read them before what they stand for; with the request's session when it is not loaded yet,
+    in the same cache round trip (ocpizza.sessions)."""
     load_with = getattr(session, "load_with", None)
     tokens = load_with(keys) if load_with else cache.get_many(keys)
     missing = [key for key in keys if key not in tokens]
     if missing:
+        if not make:
+            return None
         for key in missing:
             cache.add(key, secrets.token_hex(8), TOKEN_SECONDS)
         tokens.update(cache.get_many(missing))
     return tuple(tokens.get(key, "") for key in keys)
 
 
-def status_token(number, session=None):
+def status_token(number):
     """The current token of order `number`, made when there is none. Read it before the order."""
-    return _tokens(_key(number), session=session)[0]
+    return _tokens(_key(number))[0]
 
 
 def queue_tokens(pizzeria_id, kind):
@@ -102,17 +105,22 @@ _credentials = PreparedQuery(
 )
 
 
-def status_not_modified(request, number, token):
-    """The 304 of the status poll of order `number` while its token is `token`, for a request
-    whose If-None-Match is the ETag a full answer gave this same user; None otherwise (the view
-    then checks the login and the order as usual). One indexed query, no order read: the ETag
-    was only ever given to the order's customer, and the token changes with the order."""
+def status_not_modified(request, number):
+    """The 304 of the status poll of order `number`, for a request whose If-None-Match is the
+    ETag a full answer gave this same user under the order's current token; None otherwise (the
+    view then checks the login and the order as usual, and makes a missing token: nothing is
+    written to the cache before the login is checked). The token comes with the session in one
+    cache round trip, then one indexed query; the order is not read: the ETag was only ever
+    given to the order's customer, and the token changes with the order."""
     if not request.headers.get("If-None-Match"):
+        return None
+    tokens = _tokens(_key(number), session=request.session, make=False)
+    if tokens is None:
         return None
     verified = session_user.verified_row(request, _credentials)
     if verified is None:
         return None
-    return not_modified(request, etag(request, "status", number, token, user_pk=verified[0]))
+    return not_modified(request, etag(request, "status", number, tokens[0], user_pk=verified[0]))
 
 
 def not_modified(request, tag):

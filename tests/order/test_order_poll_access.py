@@ -158,3 +158,13 @@ def test_head_office_still_gets_its_304_through_the_full_check(shops, people, cl
     tag = tag_of(client, KITCHEN)
 
     assert client.get(KITCHEN, HTTP_IF_NONE_MATCH=tag).status_code == 304
+
+
+def test_an_anonymous_poll_goes_to_the_login_page_and_writes_nothing_to_the_cache(client, shops, people):
+    url = status_url(shops, people)
+    cache.clear()
+
+    response = client.get(url, HTTP_IF_NONE_MATCH='"0123456789abcdef01234567"')
+
+    assert response.status_code == 302 and "next=" in response["Location"]
+    assert not cache.get_many([f"order-status-version:{url.split('/')[2]}"])

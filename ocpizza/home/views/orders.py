@@ -98,15 +98,14 @@ def order_status(request, number):
     order's owner, as every page."""
     if len(number) > Order._meta.get_field("number").max_length:
         raise Http404  # no cache entry for what cannot be an order number
-    # Before the order is read (see order.freshness), with the session in one cache round trip.
-    token = freshness.status_token(number, session=request.session)
-    response = freshness.status_not_modified(request, number, token) or _order_status_page(request, number, token)
+    response = freshness.status_not_modified(request, number) or _order_status_page(request, number)
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
-def _order_status_page(request, number, token):
+def _order_status_page(request, number):
+    token = freshness.status_token(number)  # before the order is read: see order.freshness
     response = freshness.not_modified(request, freshness.etag(request, "status", number, token))
     if response is None:
         order = own_order(request, number)
