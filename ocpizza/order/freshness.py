@@ -41,8 +41,10 @@ def _key(number):
     return f"order-status-version:{number}"
 
 
-def _queue_key(pizzeria_id):
-    return f"queue-version:{pizzeria_id}"
+def _queue_key(slug):
+    # By the shop's slug, the name the refresh's URL gives (?shop=): the 304 reads it with the
+    # session, before any query. A renamed shop simply starts with a new token.
+    return f"queue-version:{slug}"
 
 
 REMINDERS_KEY = "queue-version:reminders"
@@ -51,8 +53,12 @@ REMINDERS_KEY = "queue-version:reminders"
 def order_changed(order):
     """After the current transaction commits, the next status poll of `order` and the next
     refresh of its shop's kitchen and driver queues render them again."""
-    keys = [_key(order.number), _queue_key(order.pizzeria_id)]
-    transaction.on_commit(lambda: cache.set_many({key: secrets.token_hex(8) for key in keys}, TOKEN_SECONDS))
+    def renew():
+        # The shop's slug after the commit: order.pizzeria is nearly always loaded by then.
+        keys = [_key(order.number), _queue_key(order.pizzeria.slug)]
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, TOKEN_SECONDS)
+
+    transaction.on_commit(renew)
 
 
 def reminders_changed(**_signal):
@@ -82,10 +88,11 @@ def status_token(number):
     return _tokens(_key(number))[0]
 
 
-def queue_tokens(pizzeria_id, kind):
-    """The tokens of what a queue of the shop shows: its orders, and for the kitchen the
-    reminders. Read them before the queue."""
-    return _tokens(_queue_key(pizzeria_id), *([REMINDERS_KEY] if kind == "kitchen" else []))
+def queue_tokens(slug, kind, session=None, make=True):
+    """The tokens of what a queue of the shop `slug` shows: its orders, and for the kitchen the
+    reminders. Read them before the queue. With `make` False (the 304, before the login is
+    checked): None when one is missing, and nothing written."""
+    return _tokens(_queue_key(slug), *([REMINDERS_KEY] if kind == "kitchen" else []), session=session, make=make)
 
 
 def etag(request, *parts, user_pk=None):

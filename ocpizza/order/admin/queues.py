@@ -147,10 +147,15 @@ class QueuesMixin:
         """The 304 of a refresh whose If-None-Match is the ETag of the list this same user was
         last given, for a staff member holding a queue role in the shop asked for, while its
         version is the same: one query (the user's credentials, the role in that shop and the
-        shop's pause, order.selectors.queue_access) and one cache read. None otherwise: the
+        shop's pause, order.selectors.queue_access) and one cache read with the session. None otherwise: the
         admin view decides (login, 403, head office, another shop) and builds the list."""
         slug = request.GET.get("shop")
         if request.method != "GET" or not slug or not request.headers.get("If-None-Match"):
+            return None
+        # Read with the session in one cache round trip, before the query (the pause) and before
+        # the login is checked: only read, a missing token is left to the full view.
+        tokens = freshness.queue_tokens(slug, kind, session=request.session, make=False)
+        if tokens is None:
             return None
         verified = session_user.verified_row(request, selectors.queue_access(kind, slug))
         if verified is None:
@@ -158,7 +163,6 @@ class QueuesMixin:
         user_pk, (_password, _active, is_staff, shop_id, paused_until) = verified
         if not is_staff or shop_id is None:
             return None
-        tokens = freshness.queue_tokens(shop_id, kind)
         tag = freshness.etag(request, *self._queue_version(kind, shop_id, tokens, paused_until), user_pk=user_pk)
         response = freshness.not_modified(request, tag)
         if response is not None:
@@ -171,7 +175,7 @@ class QueuesMixin:
         without building it (_queue_not_modified answers it before the admin's machinery)."""
         where = self._queue_shop(request, kind)
         shop = where[1]
-        version = self._queue_version(kind, shop.pk, freshness.queue_tokens(shop.pk, kind), shop.paused_until)
+        version = self._queue_version(kind, shop.pk, freshness.queue_tokens(shop.slug, kind), shop.paused_until)
         response = freshness.not_modified(request, freshness.etag(request, *version))
         if response is None:
             response = TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind, where))
