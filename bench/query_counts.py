@@ -53,9 +53,12 @@ def pages():
         ("cuisine: rafraîchissement", "pizzaiolo@ocpizza.fr", sitemap.kitchen_queue_url(partial=True), None),
         ("livreurs (livreur)", "livreur@ocpizza.fr", sitemap.driver_queue_url(), None),
         ("livreurs: rafraîchissement", "livreur@ocpizza.fr", sitemap.driver_queue_url(partial=True), None),
-        # What the pages' scripts send after their first load: the ETag of the last answer (304).
-        ("cuisine: rafraîchi, 304", "pizzaiolo@ocpizza.fr", sitemap.kitchen_queue_url(partial=True), None, 304),
-        ("livreurs: rafraîchi, 304", "livreur@ocpizza.fr", sitemap.driver_queue_url(partial=True), None, 304),
+        # What the pages' scripts send after their first load: the shop and the ETag of the last
+        # answer (304).
+        ("cuisine: rafraîchi, 304", "pizzaiolo@ocpizza.fr", sitemap.kitchen_queue_url(partial=True) + "?shop=bastille",
+         None, 304),
+        ("livreurs: rafraîchi, 304", "livreur@ocpizza.fr", sitemap.driver_queue_url(partial=True) + "?shop=bastille",
+         None, 304),
         ("suivi de commande, 304", "client@ocpizza.fr", status_url, None, 304),
         ("admin: commandes (siège)", "siege@ocpizza.fr", sitemap.admin_orders_url(), None),
         ("admin: commandes (gérant)", "gerant@ocpizza.fr", sitemap.admin_orders_url(), None),
