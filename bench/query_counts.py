@@ -6,7 +6,8 @@ On a fresh MariaDB database (created and dropped here): the demo data plus 100 o
 plus `--large` more (10 000 by default) spread over every shop, the last 90 days and all
 statuses (3 % of them waiting in the kitchen and driver queues). Each page is asked for once to
 warm caches, then once more while Django counts the queries. A count that grows with the data is
-an N+1 query: the script prints "GROWS" and exits 1.
+an N+1 query: the script prints "GROWS" and exits 1. The polled pages are also counted as their
+scripts ask them after the first load, with the ETag of the previous answer (a 304).
 """
 import argparse
 import sys
@@ -19,12 +20,17 @@ from bench.common import DB_PREFIX, drop_database, fresh_database, machine_descr
 
 
 def pages():
-    """[(label, login email or None, path or None, cart to put in the session or None)]."""
+    """[(label, login email or None, path or None, cart to put in the session or None[, 304 when
+    asked with the ETag of the previous answer])]."""
     from bench import sitemap
     from pizzeria.models import Pizzeria
     from product.models import Product
 
+    from order.models import Order
+
     bastille = Pizzeria.objects.get(slug="bastille")
+    waiting = Order.objects.filter(customer__email="client@ocpizza.fr", status=Order.Status.TO_PREPARE).order_by("pk").first()
+    status_url = f"/mes-commandes/{waiting.number}/statut/" if waiting else None
     from product.line_recipe import LineChoice
     from product.models import Extra, Size
 
@@ -47,6 +53,13 @@ def pages():
         ("cuisine: rafraîchissement", "pizzaiolo@ocpizza.fr", sitemap.kitchen_queue_url(partial=True), None),
         ("livreurs (livreur)", "livreur@ocpizza.fr", sitemap.driver_queue_url(), None),
         ("livreurs: rafraîchissement", "livreur@ocpizza.fr", sitemap.driver_queue_url(partial=True), None),
+        # What the pages' scripts send after their first load: the shop and the ETag of the last
+        # answer (304).
+        ("cuisine: rafraîchi, 304", "pizzaiolo@ocpizza.fr", sitemap.kitchen_queue_url(partial=True) + "?shop=bastille",
+         None, 304),
+        ("livreurs: rafraîchi, 304", "livreur@ocpizza.fr", sitemap.driver_queue_url(partial=True) + "?shop=bastille",
+         None, 304),
+        ("suivi de commande, 304", "client@ocpizza.fr", status_url, None, 304),
         ("admin: commandes (siège)", "siege@ocpizza.fr", sitemap.admin_orders_url(), None),
         ("admin: commandes (gérant)", "gerant@ocpizza.fr", sitemap.admin_orders_url(), None),
         ("admin: stock (gérant)", "gerant@ocpizza.fr", "/admin/pizzeria/stock/", None),
@@ -64,7 +77,8 @@ def measure():
     from account.models import User
 
     counts = {}
-    for label, email, path, cart in pages():
+    for label, email, path, cart, *expected in pages():
+        expected = expected[0] if expected else 200
         if path is None:
             counts[label] = None  # the feature has not landed: reported as absent
             continue
@@ -76,9 +90,12 @@ def measure():
             session["ocpizza_cart"] = cart
             session.save()
         client.get(path)  # warm: content types, permissions of the session's user, templates
+        headers = {}
+        if expected == 304:  # the ETag of an answer made with the CSRF cookie the first one set
+            headers = {"HTTP_IF_NONE_MATCH": client.get(path)["ETag"]}
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        counts[label] = (len(queries), response.status_code)
+            response = client.get(path, **headers)
+        counts[label] = (len(queries), response.status_code, expected)
     return counts
 
 
@@ -118,8 +135,8 @@ def main(argv=None):
         if a is None or b is None:
             print(f"  {label:<28} {'absent':>14} {'absent':>14}  page not found by URL name")
             continue
-        (qa, sa), (qb, sb) = a, b
-        if sa != 200 or sb != 200:
+        (qa, sa, expected), (qb, sb, _expected) = a, b
+        if sa != expected or sb != expected:
             verdict = f"HTTP {sa}/{sb}"
             failures += 1
         elif qa == qb:

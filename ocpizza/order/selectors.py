@@ -2,18 +2,46 @@
 customer lookup (issue 13 M5). The shop stock page reads pizzeria.selectors.stock_overview."""
 import re
 
-from django.db import connection
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Replace
 
+from account.models import User
 from account.roles import has_role, is_head_office, pizzerias_of
+from ocpizza.prepared import PreparedQuery
 from order.models import Order, OrderLine, OrderLineNeed
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
-from pizzeria.models import Pizzeria
+from pizzeria.models import Pizzeria, StaffMembership
 from product.models import Reminder
 
 KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
 DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
+
+
+def _queue_access(roles):
+    def build(user_pk, slug):
+        # The shop named `slug`, if open and the user holds one of `roles` there (queue_pizzerias'
+        # rule for staff; head office is left to the full page).
+        membership = StaffMembership.objects.filter(
+            user=OuterRef("pk"), pizzeria__slug=slug, role__in=roles
+        ).exclude(pizzeria__status=Pizzeria.Status.CLOSED)
+        return User._default_manager.filter(pk=user_pk).order_by().values_list(
+            "password", "is_active", "is_staff",
+            Subquery(membership.values("pizzeria_id")[:1]),
+            Subquery(membership.values("pizzeria__paused_until")[:1]),
+        )
+
+    return PreparedQuery(build, "int", "str")
+
+
+# kind -> query(user_pk, slug): (password, is_active, is_staff, shop id or None, its pause)
+_QUEUE_ACCESS = {"kitchen": _queue_access(KITCHEN_ROLES), "drivers": _queue_access(DRIVER_ROLES)}
+
+
+def queue_access(kind, slug):
+    """The one query of a queue refresh answered 304 (account.session_user.verified_row): the
+    user's credentials, and the shop whose queue they work (its id and pause), if any."""
+    query = _QUEUE_ACCESS[kind]
+    return lambda user_pk: query(user_pk, slug)
 
 
 def queue_pizzerias(user, roles):
@@ -81,23 +109,6 @@ def driver_queue(*, pizzeria, user):
     )
     # A stable sort: the database's order inside each group.
     return sorted(orders, key=lambda order: order.driver_id != user.pk)
-
-
-def queue_version(*, pizzeria, kind):
-    """A value that changes whenever a queue of `pizzeria` may show something else: its orders
-    (how many are in the queue's statuses, the latest change of one: every write of an order
-    sets updated_at), and for the kitchen the reminders on its cards (a card shows what its lines
-    stored when they were priced, order.OrderLineNeed, which changes only with its order). One query."""
-    statuses = [str(status) for status in (KITCHEN_STATUSES if kind == "kitchen" else DRIVER_STATUSES)]
-    order, reminder = Order._meta.db_table, Reminder._meta.db_table
-    where = f"FROM {order} WHERE pizzeria_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
-    columns = [f"(SELECT COUNT(*) {where})", f"(SELECT MAX(updated_at) {where})"]
-    params = [pizzeria.pk, *statuses] * 2
-    if kind == "kitchen":
-        columns.append(f"(SELECT COUNT(*) FROM {reminder}), (SELECT MAX(updated_at) FROM {reminder})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        return "|".join(str(value) for value in cursor.fetchone())
 
 
 def queue_signature(orders, extra=""):

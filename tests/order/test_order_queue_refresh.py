@@ -1,5 +1,7 @@
 """The kitchen and driver queues' refresh answers 304 while the queue is the same (issue 14),
-and the full list again once an order moved or a reminder was added."""
+and the full list again once an order moved or a reminder was added: the order services and the
+reminders renew the shop's queue version in the cache when their transaction commits
+(django_capture_on_commit_callbacks runs those callbacks, as a real commit would)."""
 import pytest
 from django.urls import reverse
 
@@ -19,7 +21,9 @@ def same_minute(monkeypatch):
 
 
 @pytest.mark.parametrize("queue, role", [("order_kitchen_partial", "pizzaiolo"), ("order_drivers_partial", "driver")])
-def test_queue_refresh_is_304_until_an_order_moves(shops, people, client_for, queue, role):
+def test_queue_refresh_is_304_until_an_order_moves(
+    shops, people, client_for, queue, role, django_capture_on_commit_callbacks
+):
     order = OrderFactory(pizzeria=shops["bastille"], customer=people["customer"], fulfilment="delivery")
     client = client_for(people[role])
     url = reverse(f"admin:{queue}") + "?shop=bastille"
@@ -27,8 +31,9 @@ def test_queue_refresh_is_304_until_an_order_moves(shops, people, client_for, qu
     tag = client.get(url)["ETag"]  # the first answer may have set the CSRF cookie the ETag includes
 
     unchanged = client.get(url, HTTP_IF_NONE_MATCH=tag)
-    accept_order(order, by=people["pizzaiolo"])
-    finish_order(order, by=people["pizzaiolo"])
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_order(order, by=people["pizzaiolo"])
+        finish_order(order, by=people["pizzaiolo"])
     moved = client.get(url, HTTP_IF_NONE_MATCH=tag)
 
     assert first.status_code == 200
@@ -37,7 +42,7 @@ def test_queue_refresh_is_304_until_an_order_moves(shops, people, client_for, qu
     assert order.number in moved.content.decode() if role == "driver" else order.number not in moved.content.decode()
 
 
-def test_kitchen_refresh_shows_a_new_reminder(shops, people, client_for):
+def test_kitchen_refresh_shows_a_new_reminder(shops, people, client_for, django_capture_on_commit_callbacks):
     from product.models import Reminder
 
     order = OrderFactory(pizzeria=shops["bastille"], customer=people["customer"])
@@ -47,7 +52,8 @@ def test_kitchen_refresh_shows_a_new_reminder(shops, people, client_for):
     client.get(url)
     tag = client.get(url)["ETag"]
 
-    Reminder.objects.create(product=product, author=people["pizzaiolo"], title="Four", content="Bien chaud")
+    with django_capture_on_commit_callbacks(execute=True):
+        Reminder.objects.create(product=product, author=people["pizzaiolo"], title="Four", content="Bien chaud")
     response = client.get(url, HTTP_IF_NONE_MATCH=tag)
 
     assert response.status_code == 200 and "Bien chaud" in response.content.decode()

@@ -90,20 +90,27 @@ def order_detail(request, number):
     return render(request, "order/detail.html", {**_status_context(request, order), **documents_of(order)})
 
 
-@login_required
 def order_status(request, number):
     """The live part of the order page, fetched every few seconds by the page itself: the
     database only (the webhook keeps the attempts up to date), and not even that while nothing
-    changed: the page sends the ETag of its last answer and gets a 304 (order.freshness)."""
+    changed: the page sends the ETag of its last answer and gets a 304 after one small query
+    (order.freshness.status_not_modified). Anything else goes through the login check and the
+    order's owner, as every page."""
     if len(number) > Order._meta.get_field("number").max_length:
         raise Http404  # no cache entry for what cannot be an order number
+    response = freshness.status_not_modified(request, number) or _order_status_page(request, number)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def _order_status_page(request, number):
     token = freshness.status_token(number)  # before the order is read: see order.freshness
     response = freshness.not_modified(request, freshness.etag(request, "status", number, token))
     if response is None:
         order = own_order(request, number)
         response = render(request, "order/_status.html", _status_context(request, order))
         response["ETag"] = freshness.etag(request, "status", number, token)
-    response["Cache-Control"] = "no-store"
     return response
 
 

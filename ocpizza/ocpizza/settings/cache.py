@@ -15,7 +15,8 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ocpizza")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, with one Redis client per process instead of one per operation.
+            "BACKEND": "ocpizza.redis_cache.SharedClientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
@@ -24,5 +25,6 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
 
 # Sessions read from the cache, written to both: a logged-in page asks the database for its user
-# only, and a session survives a restart of Redis.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# only, and a session survives a restart of Redis. Django's cached_db, which can also read the
+# polled pages' versions in the session's round trip (ocpizza.sessions).
+SESSION_ENGINE = "ocpizza.sessions"

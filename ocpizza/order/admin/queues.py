@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from account import session_user
 from account.roles import has_role, is_head_office, pizzerias_of
 from ocpizza.business import message_of
 from order import freshness, kitchen, promise, rules, selectors, workflow
@@ -39,11 +41,9 @@ class QueuesMixin:
     def get_urls(self):
         queues = [
             path("kitchen/", self.admin_site.admin_view(self.queue_view), {"kind": "kitchen"}, name="order_kitchen"),
-            path("kitchen/list/", self.admin_site.admin_view(self.queue_partial), {"kind": "kitchen"},
-                 name="order_kitchen_partial"),
+            path("kitchen/list/", self.queue_refresh(), {"kind": "kitchen"}, name="order_kitchen_partial"),
             path("drivers/", self.admin_site.admin_view(self.queue_view), {"kind": "drivers"}, name="order_drivers"),
-            path("drivers/list/", self.admin_site.admin_view(self.queue_partial), {"kind": "drivers"},
-                 name="order_drivers_partial"),
+            path("drivers/list/", self.queue_refresh(), {"kind": "drivers"}, name="order_drivers_partial"),
             path("queue/<int:order_id>/<str:name>/", self.admin_site.admin_view(require_POST(self.queue_act)),
                  name="order_queue_act"),
             path("kitchen/pause/", self.admin_site.admin_view(require_POST(self.pause_view)), name="order_kitchen_pause"),
@@ -125,19 +125,62 @@ class QueuesMixin:
         context["title"] = f"{context['queue_title']} — {context['shop']}"
         return TemplateResponse(request, "admin/order/queue.html", context)
 
+    def queue_refresh(self):
+        """The refresh's view: the 304 check first, before the admin's machinery (login, the
+        admin site's context, the shop list); the full list through the admin as any page."""
+        full = self.admin_site.admin_view(self.queue_partial)
+
+        def refresh(request, kind):
+            response = self._queue_not_modified(request, kind)
+            return full(request, kind=kind) if response is None else response
+
+        return refresh
+
+    @staticmethod
+    def _queue_version(kind, shop_id, tokens, paused_until):
+        # The cards also change with the clock (late, due later, issue 17) and with the pause: the
+        # minute and the shop's pause are part of the version, so a list is rebuilt once a minute.
+        # `tokens` change with the shop's orders and the reminders (order.freshness).
+        return ("queue", kind, shop_id, *tokens, clock_minute(), paused_until)
+
+    def _queue_not_modified(self, request, kind):
+        """The 304 of a refresh whose If-None-Match is the ETag of the list this same user was
+        last given, for a staff member holding a queue role in the shop asked for, while its
+        version is the same: one query (the user's credentials, the role in that shop and the
+        shop's pause, order.selectors.queue_access) and one cache read with the session. None otherwise: the
+        admin view decides (login, 403, head office, another shop) and builds the list."""
+        slug = request.GET.get("shop")
+        if request.method != "GET" or not slug or not request.headers.get("If-None-Match"):
+            return None
+        # Read with the session in one cache round trip, before the query (the pause) and before
+        # the login is checked: only read, a missing token is left to the full view.
+        tokens = freshness.queue_tokens(slug, kind, session=request.session, make=False)
+        if tokens is None:
+            return None
+        verified = session_user.verified_row(request, selectors.queue_access(kind, slug))
+        if verified is None:
+            return None
+        user_pk, (_password, _active, is_staff, shop_id, paused_until) = verified
+        if not is_staff or shop_id is None:
+            return None
+        tag = freshness.etag(request, *self._queue_version(kind, shop_id, tokens, paused_until), user_pk=user_pk)
+        response = freshness.not_modified(request, tag)
+        if response is not None:
+            add_never_cache_headers(response)  # as the admin's views
+        return response
+
     def queue_partial(self, request, kind):
         """The list alone, polled by the page every few seconds (no full reload). The page sends
         the ETag of its last answer: while the queue is the same (within the minute), a 304
-        without building it."""
+        without building it (_queue_not_modified answers it before the admin's machinery)."""
         where = self._queue_shop(request, kind)
-        # The cards also change with the clock (late, due later, issue 17) and with the pause: the
-        # minute and the shop's pause are part of the version, so a list is rebuilt once a minute.
-        version = (selectors.queue_version(pizzeria=where[1], kind=kind), clock_minute(), where[1].paused_until)
-        response = freshness.not_modified(request, freshness.etag(request, "queue", kind, where[1].pk, version))
+        shop = where[1]
+        version = self._queue_version(kind, shop.pk, freshness.queue_tokens(shop.slug, kind), shop.paused_until)
+        response = freshness.not_modified(request, freshness.etag(request, *version))
         if response is None:
             response = TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind, where))
             response.render()  # the list's forms may set the CSRF secret the ETag includes
-            response["ETag"] = freshness.etag(request, "queue", kind, where[1].pk, version)
+            response["ETag"] = freshness.etag(request, *version)
         return response
 
     def queue_act(self, request, order_id, name):
