@@ -188,17 +188,22 @@ def month_end(day):
     return (month_of(day) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
+def add_pairs(bucket, entries):
+    """Add a map of [count, cents] pairs into `bucket`, in place (integers: exact)."""
+    for key, (count, amount) in entries.items():
+        before = bucket.get(key)
+        if before is None:
+            bucket[key] = [count, amount]
+        else:
+            before[0] += count
+            before[1] += amount
+    return bucket
+
+
 def add_maps(total, row):
     """Add one row's maps (a dict of the MAPS names) into `total`, in place."""
     for name in PAIR_MAPS:
-        bucket = total[name]
-        for key, (count, amount) in row[name].items():
-            before = bucket.get(key)
-            if before is None:
-                bucket[key] = [count, amount]
-            else:
-                before[0] += count
-                before[1] += amount
+        add_pairs(total[name], row[name])
     for name in NUMBER_MAPS:
         bucket = total[name]
         for key, number in row[name].items():

@@ -380,7 +380,27 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
-class DailySales(models.Model):
+class SalesMaps(models.Model):
+    """The breakdowns' maps of a shop's sales over a day (DailySales) or a month (MonthlySales)."""
+
+    # Counted orders by Paris hour {"12": [orders, cents]}, by "channel|fulfilment|payment method"
+    # {"web|delivery|card_online": [orders, cents]}, and products sold {"<id>": [quantity, cents]}.
+    hours = models.JSONField(default=dict)
+    mixes = models.JSONField(default=dict)
+    products = models.JSONField(default=dict)
+    # The menu's options of the counted orders (issue 16's tables, kept here since issue 14 so that
+    # the dashboard reads no order line): {"<size id or empty>|<product name as sold>": [quantity,
+    # cents]}, extras {"<extra id>": pizzas}, ingredients used {"<ingredient id>|<size id or
+    # empty>": thousandths of the ingredient's unit}.
+    sizes = models.JSONField(default=dict)
+    extras = models.JSONField(default=dict)
+    needs = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class DailySales(SalesMaps):
     """One pizzeria's sales figures for one Paris day, derived from its orders and their lines by
     order.daily_figures (recomputed by the order services in the transaction of every change,
     rebuilt by `manage.py rebuild_daily_figures`); nobody types them. The dashboard adds these
@@ -397,18 +417,7 @@ class DailySales(models.Model):
     prep_count = models.PositiveIntegerField(default=0)
     delivery_microseconds = models.BigIntegerField(default=0)
     delivery_count = models.PositiveIntegerField(default=0)
-    # Counted orders by Paris hour {"12": [orders, cents]}, by "channel|fulfilment|payment method"
-    # {"web|delivery|card_online": [orders, cents]}, and products sold {"<id>": [quantity, cents]}.
-    hours = models.JSONField(default=dict)
-    mixes = models.JSONField(default=dict)
-    products = models.JSONField(default=dict)
-    # The menu's options of the counted orders (issue 16's tables, kept here since issue 14 so that
-    # the dashboard reads no order line): {"<size id or empty>|<product name as sold>": [quantity,
-    # cents]}, extras {"<extra id>": pizzas}, ingredients used {"<ingredient id>|<size id or
-    # empty>": thousandths of the ingredient's unit}.
-    sizes = models.JSONField(default=dict)
-    extras = models.JSONField(default=dict)
-    needs = models.JSONField(default=dict)
+    # The breakdowns' maps: SalesMaps.
 
     class Meta:
         verbose_name = _("ventes du jour")
@@ -419,20 +428,14 @@ class DailySales(models.Model):
         return f"{self.pizzeria_id} {self.day}"
 
 
-class MonthlySales(models.Model):
+class MonthlySales(SalesMaps):
     """One pizzeria's breakdowns for one calendar month: the sums of its DailySales rows' maps,
     kept with them by order.daily_figures (same transaction, under this row's lock). A year on
     the dashboard decodes twelve of these per shop instead of 365 daily rows (issue 14)."""
 
     pizzeria = models.ForeignKey("pizzeria.Pizzeria", on_delete=models.CASCADE, related_name="+", verbose_name=_("pizzeria"))
     month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
-    # The same maps as DailySales, summed over the month's days.
-    hours = models.JSONField(default=dict)
-    mixes = models.JSONField(default=dict)
-    products = models.JSONField(default=dict)
-    sizes = models.JSONField(default=dict)
-    extras = models.JSONField(default=dict)
-    needs = models.JSONField(default=dict)
+    # The same maps as DailySales (SalesMaps), summed over the month's days.
 
     class Meta:
         verbose_name = _("ventes du mois")

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from order.daily_figures import maps_over
+from order.daily_figures import add_pairs, maps_over
 from order.models import DailySales, Order
 from product.models import Product
 
@@ -130,8 +130,7 @@ def sales(*, pizzerias, period):
     methods = {value: Figures() for value in Order.PaymentMethod.values}
     # Integer cents summed first, turned into euros once per bucket: a year is 2 920 rows of
     # about 45 entries each.
-    hour_sums = [[0, 0] for _hour in range(24)]
-    mix_sums, product_sums = {}, {}
+    hour_sums, mix_sums, product_sums = {}, {}, {}
     for row in DailySales.objects.filter(pizzeria_id__in=list(shops), day__gte=period.start, day__lte=period.end).values(
         "pizzeria_id", "day", "revenue", "counted", *ShopSales.COUNTERS
     ):
@@ -141,20 +140,11 @@ def sales(*, pizzerias, period):
     # The breakdowns' maps from one row per shop and whole month, daily rows for the other days:
     # decoding 365 rows' JSON per shop was most of a year's page.
     for row in maps_over(pizzeria_ids=list(shops), first_day=period.start, last_day=period.end, names=("hours", "mixes", "products")):
-        for hour, (orders, amount) in row["hours"].items():
-            bucket = hour_sums[int(hour)]
-            bucket[0] += orders
-            bucket[1] += amount
-        for sums, entries in ((mix_sums, row["mixes"]), (product_sums, row["products"])):
-            for key, (count, amount) in entries.items():
-                bucket = sums.get(key)
-                if bucket is None:
-                    sums[key] = [count, amount]
-                else:
-                    bucket[0] += count
-                    bucket[1] += amount
-    for hour, (orders, amount) in enumerate(hour_sums):
-        hours[hour].add(from_cents(amount), orders)
+        add_pairs(hour_sums, row["hours"])
+        add_pairs(mix_sums, row["mixes"])
+        add_pairs(product_sums, row["products"])
+    for hour, (orders, amount) in hour_sums.items():
+        hours[int(hour)].add(from_cents(amount), orders)
     for mix, (orders, amount) in mix_sums.items():
         channel, fulfilment, method = mix.split("|")
         for bucket in (channels[channel], fulfilments[fulfilment], methods[method]):
