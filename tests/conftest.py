@@ -79,7 +79,7 @@ def _shared_demo_session(django_db_setup, django_db_blocker):
     from tests.support import shared_demo
 
     with django_db_blocker.unblock():
-        shared_demo.leave()
+        shared_demo.close_at_session_end()
 
 
 @pytest.fixture

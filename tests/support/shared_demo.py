@@ -24,7 +24,7 @@ from django.db import transaction
 
 MAX_AGE = 300  # seconds
 
-_state = {"atomic": None, "data": None, "since": 0.0}
+_state = {"atomic": None, "connection": None, "data": None, "since": 0.0}
 
 
 def needs_shared_demo(node):
@@ -63,6 +63,7 @@ def _open():
 
     atomic = transaction.atomic()
     atomic.__enter__()
+    connection = transaction.get_connection()
     try:
         load_reference()
         data = load_demo()
@@ -70,18 +71,51 @@ def _open():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
         raise
-    _state.update(atomic=atomic, data=data, since=time.monotonic())
+    _state.update(atomic=atomic, connection=connection, data=data, since=time.monotonic())
 
 
 def leave():
     """Roll the shared demo back (before a test that must find an empty database, and at the end)."""
-    atomic = _state["atomic"]
+    atomic, connection = _state["atomic"], _state["connection"]
     if atomic is None:
         return
-    _state.update(atomic=None, data=None)
-    # Rolling back the outermost block also drops the on_commit callbacks the load registered.
-    transaction.set_rollback(True)
-    atomic.__exit__(None, None, None)
+    _state.update(atomic=None, connection=None, data=None)
+    if transaction.get_connection() is connection:
+        # Rolling back the outermost block also drops the on_commit callbacks the load registered.
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    else:
+        # Django's connections are per context (asgiref's Local): code that ran in another
+        # context (Playwright's sync API runs on greenlets) may now hold another wrapper. The
+        # block's own connection is closed, which rolls its transaction back on the server and
+        # frees its locks (the database could not be dropped at the end otherwise), and its
+        # wrapper forgets the block, to reconnect cleanly if it is used again.
+        _forget(connection)
+
+
+def _forget(connection):
+    try:
+        if connection.connection is not None:
+            connection.connection.close()
+    except Exception:  # noqa: BLE001 — a connection already gone is what we want
+        pass
+    connection.connection = None
+    connection.in_atomic_block = False
+    connection.savepoint_ids = []
+    connection.atomic_blocks = []
+    connection.needs_rollback = False
+    connection.closed_in_transaction = False
+    connection.run_on_commit = []
+    connection.autocommit = connection.settings_dict["AUTOCOMMIT"]
+
+
+def close_at_session_end():
+    """Whatever happened in between, the shared demo's transaction ends before the test
+    database is dropped."""
+    connection = _state["connection"]
+    leave()
+    if connection is not None and connection.in_atomic_block:
+        _forget(connection)
 
 
 # --- Transactional tests: a snapshot of the committed demo ----------------------------------
