@@ -51,8 +51,10 @@ def two_customers():
     first.save()
     bob_orders = [finished_delivery(chain, bob, [(menu.reine, 3)])]
     return SimpleNamespace(chain=chain, menu=menu, alice=alice, bob=bob, alice_orders=alice_orders, bob_orders=bob_orders,
-                           alice_traces=("alice.martin", "Martinez", "06 11 22 33 44", "Roquette", "Thiéré", "4521",
-                                         "Sans oignons"),
+                           alice_traces=("alice.martin", "Martinez", "06 11 22 33 44", "Roquette", "Thiéré",
+                                         # The door code with its word: four digits alone turn up
+                                         # in a SHA-256 hash of the journal now and then.
+                                         "Code 4521", "Sans oignons"),
                            bob_traces=("bob.leroy", "Leroyer", "07 99 88 77 66", "Keller"))
 
 
