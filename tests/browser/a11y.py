@@ -90,8 +90,12 @@ LEFTOVERS_JS = r"""
 
 
 def low_contrast(page):
+    # After a click the next document may be committed but not parsed yet (no body):
+    # check the page the user will actually see.
+    page.wait_for_load_state()
     return page.evaluate(CONTRAST_JS)
 
 
 def english_leftovers(page, allowed=()):
+    page.wait_for_load_state()
     return [word for word in page.evaluate(LEFTOVERS_JS, ENGLISH_LEFTOVERS) if word not in allowed]
