@@ -6,13 +6,17 @@ but for the CSRF token of the add-to-cart forms. Such a page is rendered once pe
 what it shows, kept with a placeholder where the token goes, and served with the visitor's
 own token put in (Django's get_token, so the CSRF cookie is set as usual).
 
-The version is read from the database on every request (one small query, see
-pizzeria.selectors.shops_version and catalogue_page_version): a cached page never shows a shop,
-a price or an availability older than the last write. Anyone with a session (a cart, a login,
-a message) gets the page rendered for them, as before.
+The version is read from the database (one small query, see pizzeria.selectors.shops_version
+and catalogue_page_version) at most once every PAGE_VERSION_SECONDS per process (one second by
+default, recent_version): at a lunch rush a worker answers hundreds of these pages a second, and
+that query, not the page, was most of their cost (issue 14). So a cached page shows a shop, a
+price or an availability at most that long after the write; ordering checks the stock again
+anyway. Anyone with a session (a cart, a login, a message) gets the page rendered for them, as
+before, from the database.
 """
 import hashlib
 import threading
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -64,6 +68,30 @@ def forget_local_pages():
     with _local_lock:
         for memo in _memos:
             memo.clear()
+
+
+# What recent_version read, by key: (when, value). Bounded as the pages are: a key comes from
+# the URL, which anyone can make up.
+_versions = process_memo()
+_clock = time.monotonic  # the tests move it
+
+
+def recent_version(key, read):
+    """`read()`, or what it returned for `key` in this process less than PAGE_VERSION_SECONDS
+    ago (0: read every time)."""
+    seconds = settings.PAGE_VERSION_SECONDS
+    if seconds <= 0:
+        return read()
+    now = _clock()
+    known = _versions.get(key)
+    if known is not None and now - known[0] < seconds:
+        return known[1]
+    value = read()
+    with _local_lock:
+        while len(_versions) >= LOCAL_ENTRIES:
+            _versions.pop(next(iter(_versions)))
+        _versions[key] = (now, value)
+    return value
 
 
 def _remember(key, content_type, body):

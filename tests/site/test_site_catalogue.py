@@ -217,3 +217,42 @@ def test_cached_catalogue_asks_one_query_and_follows_the_hours_and_the_pause(cli
     shop.paused_until = timezone.now() + timedelta(minutes=30)
     shop.save(update_fields=["paused_until", "updated_at"])
     assert "pause" in client.get(url).content.decode()
+
+
+def test_a_worker_trusts_the_catalogue_version_for_page_version_seconds_then_reads_it_again(
+    client, shops, settings, monkeypatch, django_assert_num_queries
+):
+    """In production a worker checks a cached catalogue's version at most once a second
+    (PAGE_VERSION_SECONDS): within that window the page costs no query and may still show the
+    menu as it was; once it has passed, the very next page shows the change. The tests run with 0."""
+    from home import page_cache
+
+    settings.PAGE_VERSION_SECONDS = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache, "_clock", lambda: clock[0])
+    url = reverse("home:catalogue", args=["bastille"])
+    reine = Product.objects.get(slug="reine")
+
+    def reine_card():  # without its CSRF token, masked anew on every page
+        card = client.get(url).content.decode().split('id="produit-reine"')[1].split("</li>")[0]
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", card)
+
+    before = reine_card()
+    with django_assert_num_queries(0):
+        assert reine_card() == before
+    reine.name = "Reine du marché"
+    reine.save()
+    clock[0] += 0.9
+    with django_assert_num_queries(0):
+        assert reine_card() == before  # within the second: the page as it was
+    clock[0] += 0.2
+    assert "Reine du marché" in reine_card()  # the second has passed: the version is read again
+    # Once the window has passed, a page nothing changed costs its one version query again.
+    montmartre = reverse("home:catalogue", args=["montmartre"])
+    client.get(montmartre)
+    clock[0] += 1.1
+    with django_assert_num_queries(1):
+        client.get(montmartre)
+    client.get(reverse("home:index"))
+    with django_assert_num_queries(0):
+        client.get(reverse("home:index"))

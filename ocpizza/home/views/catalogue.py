@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from home.cards import cached_product_cards
-from home.page_cache import cached_for_blank_visitors, process_memo
+from home.page_cache import cached_for_blank_visitors, process_memo, recent_version
 from home.cart import MAX_QUANTITY, Cart
 from home.selectors import shops_for_customer
 from ocpizza.business import message_of
@@ -28,7 +28,7 @@ def _float_or_none(value):
 
 def _home_version(request):
     # A postcode or a position sorts the shops for that visitor (and may ask the geocoder): not shared.
-    return None if request.GET else shops_version()
+    return None if request.GET else recent_version(("shops",), shops_version)
 
 
 def _open_shop(slug):
@@ -44,13 +44,14 @@ def _hours_notice(pizzeria, now, schedule=None):
 
 # slug -> (page version, Paris date, the shop, its schedule), in this process: the version covers
 # the shop's row and hours, the date the special days the schedule was read around. A catalogue
-# from the page cache then asks the database one question only (catalogue_page_version).
+# from the page cache then asks the database one question only (catalogue_page_version), and
+# at most once a second per process (home.page_cache.recent_version).
 _shops = process_memo()
 
 
 def _catalogue_version(request, slug):
     now = timezone.now()
-    version = catalogue_page_version(slug=slug, now=now)
+    version = recent_version(("catalogue", slug), lambda: catalogue_page_version(slug=slug, now=now))
     if version is None:
         return None
     day = timezone.localdate(now)

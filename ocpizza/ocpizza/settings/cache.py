@@ -7,7 +7,7 @@ the servers: Redis, `CACHE_URL=redis://127.0.0.1:6379/1` (another Redis database
 clearing the cache empties its whole database) (ocpizza.checks refuses a per-process
 cache there). Without CACHE_URL (development, tests) each process keeps its own in memory.
 """
-from ocpizza.settings.environment import env
+from ocpizza.settings.environment import APP_ENV, env
 
 CACHE_URL = env.str("CACHE_URL", default="")
 # Several sites or test runs may share one Redis: each key starts with this.
@@ -28,3 +28,8 @@ else:
 # only, and a session survives a restart of Redis. Django's cached_db, which can also read the
 # polled pages' versions in the session's round trip (ocpizza.sessions).
 SESSION_ENGINE = "ocpizza.sessions"
+
+# How long a worker trusts the version of the public pages it serves to visitors without a
+# session (home.page_cache.recent_version): a menu, stock or hours change shows on them at most
+# that long after the write. The tests check every write on the next page (0).
+PAGE_VERSION_SECONDS = env.float("PAGE_VERSION_SECONDS", default=0 if APP_ENV == "test" else 1.0)
