@@ -3,16 +3,23 @@ poll, and each shop's kitchen and driver queues (plus the reminders the kitchen 
 
 The customer's order page asks for its status every 4 seconds; nearly always nothing changed.
 Each order has a small random token in the cache; the poll's ETag is made of it, so a poll
-whose If-None-Match still carries it is answered 304 from the cache alone (no query but the
-session's user). Every service that changes what the poll shows (status moves, payments and
-refunds, line changes, a card refused at the door) calls order_changed in its transaction: the
-token is replaced once the transaction commits, and the next poll renders the order again.
+whose If-None-Match still carries it is answered 304 from the cache alone. Every service that
+changes what the poll shows (status moves, payments and refunds, line changes, a card refused
+at the door) calls order_changed in its transaction: the token is replaced once the transaction
+commits, and the next poll renders the order again.
 
 The queues work the same way: order_changed also renews the order's shop's queue token, a
-reminder written or deleted renews the reminders' token (order.apps connects the signals), and
-the manager's pause and the clock's minute are read with the 304's one query
-(order.admin.queues). A missing token (cold or evicted cache) is made anew, so the next answer
-is a full one: never a stale 304.
+reminder written or deleted renews the reminders' token, and a saved shop (the manager's pause,
+pizzeria.slots; a closed or renamed shop) renews its own (order.apps connects the signals); the
+clock's minute is part of the queues' version (order.admin.queues). A missing token (cold or
+evicted cache) is made anew, so the next answer is a full one: never a stale 304.
+
+The 304 itself makes no query: the ETag names its user in clear ("<pk>-<hash>", etag), and
+the session, the tokens and that user's entry (account.session_user: their session hash; for the
+queues, queue_access_key: also is_staff and the shops whose queues they work) come in one cache
+round trip (read_with_session). A missing entry costs one query, then is kept; a saved or
+deleted user or membership marks it forgotten when the transaction commits (order.apps,
+account.apps).
 
 The token is read *before* the order is, so a change committed in between makes the answer's
 token stale at once (the next poll renders again), never an old page under a new token. A token
@@ -22,6 +29,7 @@ Correct across gunicorn workers and servers only with a shared cache (Redis, CAC
 ocpizza.checks refuses a per-process cache in production.
 """
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -31,8 +39,7 @@ from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from account import session_user
-from account.models import User
-from ocpizza.prepared import PreparedQuery
+from pizzeria.models import StaffMembership
 
 TOKEN_SECONDS = 10 * 60
 
@@ -48,6 +55,11 @@ def _queue_key(slug):
 
 
 REMINDERS_KEY = "queue-version:reminders"
+
+
+def queue_access_key(user_pk):
+    """The queues' entry of a user (order.selectors.queue_access), read by the refresh's 304."""
+    return f"queue-access:{user_pk}"
 
 
 def order_changed(order):
@@ -66,17 +78,60 @@ def reminders_changed(**_signal):
     transaction.on_commit(lambda: cache.set(REMINDERS_KEY, secrets.token_hex(8), TOKEN_SECONDS))
 
 
-def _tokens(*keys, session=None, make=True):
-    """The current tokens of `keys`, made when missing (a cold or evicted cache gives a new
-    token: a full answer, never a stale 304), or None when one is missing and `make` is False.
-    Read them before what they stand for; with the request's session when it is not loaded yet,
-    in the same cache round trip (ocpizza.sessions)."""
+def shop_changed(sender, instance, **_signal):
+    """A shop was saved (post_save; order.apps): its pause shows on the queues (pizzeria.slots),
+    and a closed shop's queue is refused. After the commit its queue token is renewed, and the
+    entries of the users holding a role there are marked forgotten (its slug or status may have
+    changed): one query, on this rare write."""
+    def renew():
+        cache.set(_queue_key(instance.slug), secrets.token_hex(8), TOKEN_SECONDS)
+        members = StaffMembership.objects.filter(pizzeria_id=instance.pk).values_list("user_id", flat=True)
+        _forget_queue_access(set(members))
+
+    transaction.on_commit(renew)
+
+
+def _forget_queue_access(user_pks):
+    if user_pks:
+        cache.set_many(dict.fromkeys(map(queue_access_key, user_pks), session_user.FORGOTTEN), session_user.FORGET_SECONDS)
+
+
+def user_changed(sender, instance, update_fields=None, **_signal):
+    """A user was saved or deleted (post_save, post_delete; order.apps): is_staff, the password,
+    is_active... are in their queues' entry. The login's write of last_login changes nothing."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    session_user.forget(instance.pk, queue_access_key(instance.pk))
+
+
+def membership_moving(sender, instance, raw=False, **_signal):
+    """A role about to be saved (pre_save): if it moves to another user, the former holder's
+    entry is forgotten too (one query, on this rare write)."""
+    if instance.pk is None or raw:
+        return
+    former = StaffMembership.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    if former is not None and former != instance.user_id:
+        session_user.forget(former, queue_access_key(former))
+
+
+def membership_changed(sender, instance, **_signal):
+    """A role in a shop was given, changed or taken back (post_save, post_delete; order.apps)."""
+    session_user.forget(instance.user_id, queue_access_key(instance.user_id))
+
+
+def read_with_session(keys, session=None):
+    """{key: value} of the cache's `keys` that exist, read with the request's session when it is
+    not loaded yet, in the same cache round trip (ocpizza.sessions)."""
     load_with = getattr(session, "load_with", None)
-    tokens = load_with(keys) if load_with else cache.get_many(keys)
+    return load_with(keys) if load_with else cache.get_many(keys)
+
+
+def _tokens(*keys):
+    """The current tokens of `keys`, made when missing (a cold or evicted cache gives a new
+    token: a full answer, never a stale 304). Read them before what they stand for."""
+    tokens = cache.get_many(keys)
     missing = [key for key in keys if key not in tokens]
     if missing:
-        if not make:
-            return None
         for key in missing:
             cache.add(key, secrets.token_hex(8), TOKEN_SECONDS)
         tokens.update(cache.get_many(missing))
@@ -88,46 +143,64 @@ def status_token(number):
     return _tokens(_key(number))[0]
 
 
-def queue_tokens(slug, kind, session=None, make=True):
-    """The tokens of what a queue of the shop `slug` shows: its orders, and for the kitchen the
-    reminders. Read them before the queue. With `make` False (the 304, before the login is
-    checked): None when one is missing, and nothing written."""
-    return _tokens(_queue_key(slug), *([REMINDERS_KEY] if kind == "kitchen" else []), session=session, make=make)
+def queue_token_keys(slug, kind):
+    """The cache keys of what a queue of the shop `slug` shows: its orders (and the shop), and
+    for the kitchen the reminders."""
+    return (_queue_key(slug), *([REMINDERS_KEY] if kind == "kitchen" else []))
+
+
+def queue_tokens(slug, kind):
+    """The tokens of what a queue of the shop `slug` shows (queue_token_keys), made when
+    missing. Read them before the queue."""
+    return _tokens(*queue_token_keys(slug, kind))
 
 
 def etag(request, *parts, user_pk=None):
     """An ETag for this visitor: `parts` (versions of what the page shows), the user (another
     person never matches; `user_pk` when the 304 path checked the session without loading the
-    user, account.session_user) and the CSRF secret the page's forms carry (it changes at login)."""
+    user, account.session_user) and the CSRF secret the page's forms carry (it changes at login).
+    It starts with the user's primary key in clear ("<pk>-<hash>"): the 304 reads that user's
+    entry with the session (claimed_user); the hash alone decides whether it matches."""
     secret = request.META.get("CSRF_COOKIE", "")
     user_pk = request.user.pk if user_pk is None else user_pk
     text = "|".join(str(part) for part in (*parts, user_pk, secret, settings.SECRET_KEY))
-    return '"' + hashlib.sha256(text.encode()).hexdigest()[:24] + '"'
+    return f'"{user_pk}-{hashlib.sha256(text.encode()).hexdigest()[:24]}"'
 
 
-# The status poll's 304 path: the session's user and the password the session was made with, by
-# primary key (account.session_user); the order itself is not read.
-_credentials = PreparedQuery(
-    lambda pk: User._default_manager.filter(pk=pk).order_by().values_list("password", "is_active"), "int"
-)
+_CLAIM = re.compile(r'"([1-9][0-9]{0,17})-[0-9a-f]{24}"')
+
+
+def claimed_user(request):
+    """The primary key the request's If-None-Match names (one ETag made by etag), else None:
+    only a claim, which the 304 checks against the session and the whole ETag."""
+    etags = parse_etags(request.headers.get("If-None-Match", ""))
+    match = _CLAIM.fullmatch(etags[0]) if len(etags) == 1 else None
+    return int(match[1]) if match else None
 
 
 def status_not_modified(request, number):
     """The 304 of the status poll of order `number`, for a request whose If-None-Match is the
     ETag a full answer gave this same user under the order's current token; None otherwise (the
-    view then checks the login and the order as usual, and makes a missing token: nothing is
-    written to the cache before the login is checked). The token comes with the session in one
-    cache round trip, then one indexed query; the order is not read: the ETag was only ever
+    view then checks the login and the order as usual, and makes a missing token: nothing but
+    the user's entry is written before the login is checked, and that only once the session
+    names that user). The token, the session and the login
+    entry of the user the ETag names (account.session_user) come in one cache round trip, and
+    no query (one when that entry is missing); the order is not read: the ETag was only ever
     given to the order's customer, and the token changes with the order."""
-    if not request.headers.get("If-None-Match"):
+    user_pk = claimed_user(request)
+    if user_pk is None:
         return None
-    tokens = _tokens(_key(number), session=request.session, make=False)
-    if tokens is None:
+    token_key, login_key = _key(number), session_user.login_key(user_pk)
+    values = read_with_session([token_key, login_key], request.session)
+    if token_key not in values:
         return None
-    verified = session_user.verified_row(request, _credentials)
-    if verified is None:
+    session_hash = session_user.session_login(request.session, user_pk)
+    if session_hash is None:
         return None
-    return not_modified(request, etag(request, "status", number, tokens[0], user_pk=verified[0]))
+    expected = session_user.user_entry(user_pk, login_key, values.get(login_key), session_user.login_entry)
+    if not session_user.same_hash(session_hash, expected):
+        return None
+    return not_modified(request, etag(request, "status", number, values[token_key], user_pk=user_pk))
 
 
 def not_modified(request, tag):

@@ -2,46 +2,53 @@
 customer lookup (issue 13 M5). The shop stock page reads pizzeria.selectors.stock_overview."""
 import re
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 
+from account import session_user
 from account.models import User
 from account.roles import has_role, is_head_office, pizzerias_of
 from ocpizza.prepared import PreparedQuery
 from order.models import Order, OrderLine, OrderLineNeed
 from order.rules import DRIVER_STATUSES, KITCHEN_STATUSES, Role
-from pizzeria.models import Pizzeria, StaffMembership
+from pizzeria.models import Pizzeria
 from product.models import Reminder
 
 KITCHEN_ROLES = (Role.PIZZAIOLO, Role.MANAGER)
 DRIVER_ROLES = (Role.DRIVER, Role.MANAGER)
 
 
-def _queue_access(roles):
-    def build(user_pk, slug):
-        # The shop named `slug`, if open and the user holds one of `roles` there (queue_pizzerias'
-        # rule for staff; head office is left to the full page).
-        membership = StaffMembership.objects.filter(
-            user=OuterRef("pk"), pizzeria__slug=slug, role__in=roles
-        ).exclude(pizzeria__status=Pizzeria.Status.CLOSED)
-        return User._default_manager.filter(pk=user_pk).order_by().values_list(
-            "password", "is_active", "is_staff",
-            Subquery(membership.values("pizzeria_id")[:1]),
-            Subquery(membership.values("pizzeria__paused_until")[:1]),
-        )
+# The user's credentials and every role they hold in a shop, with the shop: one row per role (a
+# LEFT JOIN: one row of None for someone with none), compiled once (ocpizza.prepared).
+_queue_access_rows = PreparedQuery(
+    lambda user_pk: User._default_manager.filter(pk=user_pk).order_by().values_list(
+        "password", "is_active", "is_staff",
+        "memberships__role", "memberships__pizzeria_id", "memberships__pizzeria__slug", "memberships__pizzeria__status",
+    ),
+    "int",
+)
 
-    return PreparedQuery(build, "int", "str")
+QUEUE_ROLES = {"kitchen": KITCHEN_ROLES, "drivers": DRIVER_ROLES}
 
 
-# kind -> query(user_pk, slug): (password, is_active, is_staff, shop id or None, its pause)
-_QUEUE_ACCESS = {"kitchen": _queue_access(KITCHEN_ROLES), "drivers": _queue_access(DRIVER_ROLES)}
-
-
-def queue_access(kind, slug):
-    """The one query of a queue refresh answered 304 (account.session_user.verified_row): the
-    user's credentials, and the shop whose queue they work (its id and pause), if any."""
-    query = _QUEUE_ACCESS[kind]
-    return lambda user_pk: query(user_pk, slug)
+def queue_access(user_pk):
+    """What a queue refresh answered 304 needs of the user (order.freshness.queue_access_key, kept
+    in the cache), from one query: their session hash ("" if they cannot log in,
+    account.session_user), is_staff, and for each queue the open shops where they hold one of its
+    roles, {slug: shop id} (queue_pizzerias' rule for staff; head office is left to the full page)."""
+    rows = _queue_access_rows(user_pk)
+    access = {"hash": "", "is_staff": False, **{kind: {} for kind in QUEUE_ROLES}}
+    if not rows:
+        return access
+    password, is_active, is_staff = rows[0][:3]
+    access.update(hash=session_user.auth_hash(user_pk, password, is_active), is_staff=bool(is_staff))
+    for *_credentials, role, shop_id, slug, status in rows:
+        if shop_id is None or status == Pizzeria.Status.CLOSED:
+            continue
+        for kind, roles in QUEUE_ROLES.items():
+            if role in roles:
+                access[kind][slug] = shop_id
+    return access
 
 
 def queue_pizzerias(user, roles):

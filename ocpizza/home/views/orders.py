@@ -93,8 +93,8 @@ def order_detail(request, number):
 def order_status(request, number):
     """The live part of the order page, fetched every few seconds by the page itself: the
     database only (the webhook keeps the attempts up to date), and not even that while nothing
-    changed: the page sends the ETag of its last answer and gets a 304 after one small query
-    (order.freshness.status_not_modified). Anything else goes through the login check and the
+    changed: the page sends the ETag of its last answer and gets a 304 from the cache alone, no
+    query (order.freshness.status_not_modified). Anything else goes through the login check and the
     order's owner, as every page."""
     if len(number) > Order._meta.get_field("number").max_length:
         raise Http404  # no cache entry for what cannot be an order number

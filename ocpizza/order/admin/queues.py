@@ -137,33 +137,41 @@ class QueuesMixin:
         return refresh
 
     @staticmethod
-    def _queue_version(kind, shop_id, tokens, paused_until):
-        # The cards also change with the clock (late, due later, issue 17) and with the pause: the
-        # minute and the shop's pause are part of the version, so a list is rebuilt once a minute.
-        # `tokens` change with the shop's orders and the reminders (order.freshness).
-        return ("queue", kind, shop_id, *tokens, clock_minute(), paused_until)
+    def _queue_version(kind, shop_id, tokens):
+        # The cards also change with the clock (late, due later, issue 17): the minute is part of
+        # the version, so a list is rebuilt once a minute. `tokens` change with the shop's orders,
+        # the reminders and the shop itself: its pause renews its token (order.freshness).
+        return ("queue", kind, shop_id, *tokens, clock_minute())
 
     def _queue_not_modified(self, request, kind):
         """The 304 of a refresh whose If-None-Match is the ETag of the list this same user was
         last given, for a staff member holding a queue role in the shop asked for, while its
-        version is the same: one query (the user's credentials, the role in that shop and the
-        shop's pause, order.selectors.queue_access) and one cache read with the session. None otherwise: the
-        admin view decides (login, 403, head office, another shop) and builds the list."""
+        version is the same: no query. The session, the queue's tokens and the entry of the user
+        the ETag names (their session hash, is_staff and the shops whose queues they work,
+        order.selectors.queue_access; one query when it is missing) come in one cache round
+        trip. None otherwise: the admin view decides (login, 403, head office, another shop) and
+        builds the list."""
         slug = request.GET.get("shop")
-        if request.method != "GET" or not slug or not request.headers.get("If-None-Match"):
+        if request.method != "GET" or not slug:
             return None
-        # Read with the session in one cache round trip, before the query (the pause) and before
-        # the login is checked: only read, a missing token is left to the full view.
-        tokens = freshness.queue_tokens(slug, kind, session=request.session, make=False)
-        if tokens is None:
+        user_pk = freshness.claimed_user(request)
+        if user_pk is None:
             return None
-        verified = session_user.verified_row(request, selectors.queue_access(kind, slug))
-        if verified is None:
+        # Only read, before the login is checked: a missing token is left to the full view.
+        token_keys = freshness.queue_token_keys(slug, kind)
+        access_key = freshness.queue_access_key(user_pk)
+        values = freshness.read_with_session([*token_keys, access_key], request.session)
+        if any(key not in values for key in token_keys):
             return None
-        user_pk, (_password, _active, is_staff, shop_id, paused_until) = verified
-        if not is_staff or shop_id is None:
+        session_hash = session_user.session_login(request.session, user_pk)
+        if session_hash is None:
             return None
-        tag = freshness.etag(request, *self._queue_version(kind, shop_id, tokens, paused_until), user_pk=user_pk)
+        access = session_user.user_entry(user_pk, access_key, values.get(access_key), selectors.queue_access)
+        shop_id = access[kind].get(slug)
+        if not access["is_staff"] or shop_id is None or not session_user.same_hash(session_hash, access["hash"]):
+            return None
+        tokens = tuple(values[key] for key in token_keys)
+        tag = freshness.etag(request, *self._queue_version(kind, shop_id, tokens), user_pk=user_pk)
         response = freshness.not_modified(request, tag)
         if response is not None:
             add_never_cache_headers(response)  # as the admin's views
@@ -175,7 +183,7 @@ class QueuesMixin:
         without building it (_queue_not_modified answers it before the admin's machinery)."""
         where = self._queue_shop(request, kind)
         shop = where[1]
-        version = self._queue_version(kind, shop.pk, freshness.queue_tokens(shop.slug, kind), shop.paused_until)
+        version = self._queue_version(kind, shop.pk, freshness.queue_tokens(shop.slug, kind))
         response = freshness.not_modified(request, freshness.etag(request, *version))
         if response is None:
             response = TemplateResponse(request, "admin/order/_queue_list.html", self._queue_context(request, kind, where))
