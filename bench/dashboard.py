@@ -14,6 +14,12 @@ test client); exit code 1 above them. The sales and the options' tables come fro
 daily and monthly rows the order services keep (order.daily_figures); generate_orders counts its
 bulk inserts there itself (a database kept from before order.0008 gets its new maps and monthly
 rows from that migration).
+
+The generated orders also get the journal entries the order services would have written (sales,
+changes, cancellations, payments, collections, refunds; bench/journal_history.py) and every past
+day, month and year its closings, as the nightly job would have: the VAT table reads them. A
+database kept from before gets them on its next run; the chains are checked (verify_books) after
+each writing.
 """
 import os
 import platform
@@ -78,14 +84,24 @@ def main(count=200_000, repetitions=5):
             prefix="BENCH", first_number=existing,
         )
         print(f"generated {count - existing} orders in {time.perf_counter() - started:.1f} s")
+    # Their journal entries and the closings of the past days (incremental as the orders).
+    sys.path.insert(0, str(ROOT))
+    from bench.journal_history import ensure_journal
+
+    ensure_journal(prefix="BENCH")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE TABLE order_order, order_orderline")
+        cursor.execute("ANALYZE TABLE order_order, order_orderline, books_journalentry, books_closing")
         cursor.fetchall()
         cursor.execute("SELECT VERSION()")
         version = cursor.fetchone()[0]
 
     print(f"machine: {machine()}; database: {version}")
-    print(f"orders: {Order.objects.count()}; order lines: {OrderLine.objects.count()}")
+    from books.models import Closing, JournalEntry
+
+    revenue = JournalEntry.objects.filter(kind__in=("sale", "change", "cancellation"))
+    print(f"orders: {Order.objects.count()}; order lines: {OrderLine.objects.count()}; journal entries: "
+          f"{JournalEntry.objects.count()} (revenue {revenue.count()}, of the last 365 days "
+          f"{revenue.filter(service_day__gt=today - timedelta(days=365)).count()}); closings: {Closing.objects.count()}")
     client = Client()
     client.force_login(User.objects.get(email="siege@ocpizza.fr"), backend="account.backends.RoleBackend")
     ok = True

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from books.models import JournalEntry, JournalHead
+from books.models import Closing, JournalEntry, JournalHead
 from books.vat import VatBreakdown
 from pizzeria.models import Pizzeria
 
@@ -81,6 +81,11 @@ def append_entry(*, shop_id, kind, order_number, source, payment_method, vat: Va
         raise RuntimeError("append_entry must run inside the transaction of the event it records")
     head = lock_head(shop_id)
     now = at or timezone.now()
+    if at is not None and Closing.objects.filter(shop_id=shop_id, period_end__gte=timezone.localdate(at)).exists():
+        # A closing is final: its period's figures are read from it (books.selectors.revenue_by_shop),
+        # so no entry may land on or before the shop's last closed day. The present instant (no
+        # `at`) never does: closings stop at yesterday, under the lock taken above.
+        raise RuntimeError("append_entry: the service day of `at` is already closed")
     entry = JournalEntry(
         shop_id=shop_id,
         sequence=head.entry_sequence + 1,
