@@ -26,7 +26,7 @@ import pytest
 from django.db import connection
 
 from tests.support.mail_server import MailServer
-from tests.support.ops_helpers import REPO_DIR, fresh_database_url, free_port, manage, nginx_site, production_env, wait_for_http
+from tests.support.ops_helpers import REPO_DIR, fresh_database_url, free_port, nginx_site, production_env, wait_for_http
 from tests.support.queue_helpers import forget_queue, kill, queue_env, redis_available, run_django, start_worker, wait_until
 from tests.support.site_client import Visitor
 
@@ -67,16 +67,20 @@ def cluster(tmp_path_factory, django_db_blocker):
     processes = {}
     nginx = None
     try:
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "--verbosity", "0"], ["setup_roles"], ["populate"]):
-            manage(env, *command)
+        # migrate, collectstatic, setup_roles, populate, then the customers: one Django process
+        # (each process costs its start-up, about 1.6 s here; release-tasks.sh's own commands are
+        # tested one by one in tests/ops/test_ops_release.py).
         shops = json.loads(run_django(env, f"""
-import json
+import io, json
+from django.core.management import call_command
+for command, *args in (["migrate", "--noinput"], ["collectstatic", "--noinput", "--verbosity", "0"], ["setup_roles"], ["populate"]):
+    call_command(command, *args, stdout=io.StringIO())
 from account.models import User
 from pizzeria.models import Pizzeria
 for index in range({CUSTOMERS}):
     User.objects.create_user(f"rush{{index}}@example.fr", {PASSWORD!r}, first_name="Client", last_name=str(index))
 print(json.dumps(list(Pizzeria.objects.filter(slug__in={list(SHOPS)!r}).values_list("slug", flat=True))))
-"""))
+""", timeout=600).splitlines()[-1])
         assert shops, "the demo shops are there"
         ports = {"a": free_port(), "b": free_port()}
         for name, port in ports.items():
