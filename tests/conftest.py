@@ -47,9 +47,10 @@ def _journal_flush_allowed():
     """The sales journal's triggers refuse every DELETE (books/immutability.py, issue 18); the
     flush that ends each transactional test (live_server, `transaction=True`) may empty it, and
     only that flush (tests/support/journal_flush.py)."""
-    from tests.support.journal_flush import patch_flush
+    from tests.support import flush_snapshot, journal_flush
 
-    patch_flush()
+    journal_flush.patch_flush()
+    flush_snapshot.patch_flush()  # and its post_migrate finds the content types and permissions back
     yield
 
 

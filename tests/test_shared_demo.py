@@ -45,3 +45,32 @@ def test_a_restored_demo_equals_a_fresh_load():
     reports = verify_books()
     assert reports and all(report.ok for report in reports)
     assert _group_permissions() == permissions
+
+
+def _content_types_and_permissions():
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        sorted(ContentType.objects.values_list("app_label", "model")),
+        sorted(Permission.objects.values_list("content_type__app_label", "content_type__model", "codename", "name")),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_puts_back_what_post_migrate_makes():
+    """tests/support/flush_snapshot.py: after a flush, the content types and permissions put back
+    are those that post_migrate alone makes in empty tables."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.commands import flush as flush_command
+
+    call_command("flush", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False)  # the copy is taken by now: put back
+    restored = _content_types_and_permissions()
+    assert restored[0] and restored[1]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM auth_permission")
+        cursor.execute("DELETE FROM django_content_type")
+    ContentType.objects.clear_cache()
+    flush_command.emit_post_migrate_signal.original(0, False, "default")
+    assert _content_types_and_permissions() == restored

@@ -82,11 +82,11 @@ def kill(process: subprocess.Popen, sig=signal.SIGKILL):
     process.wait(timeout=60)
 
 
-def run_django(env: dict, code: str) -> str:
+def run_django(env: dict, code: str, *, timeout=120) -> str:
     """Python code in a fresh Django process (an app server's view of the world); its stdout."""
     prelude = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ocpizza.settings'); django.setup()\n"
     result = subprocess.run([sys.executable, "-c", prelude + code], cwd=REPO_DIR / "ocpizza", env=env,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

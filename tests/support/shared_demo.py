@@ -123,8 +123,9 @@ def close_at_session_end():
 # needs the demo committed, and the flush that ends it empties every table. The first such test
 # of a process loads the demo through the services as before, then copies every table's rows;
 # the next ones (until MAX_AGE) put those rows back instead, about ten times quicker. The copy
-# includes the content types and permissions that the flush's post_migrate recreates with new
-# ids, so that every reference in it stays consistent.
+# includes the content types and permissions that the flush's post_migrate recreates (with the
+# same ids each time since tests/support/flush_snapshot.py, new ones before), so that every
+# reference in it stays consistent either way.
 
 _snapshot = {"tables": None, "data": None, "since": 0.0}
 
