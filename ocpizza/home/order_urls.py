@@ -7,6 +7,8 @@ from django.urls import path
 from home.views import documents, orders, payment
 
 urlpatterns = [
+    # First: polled every few seconds by every customer following an order.
+    path("mes-commandes/<str:number>/statut/", orders.order_status, name="status"),
     path("commande/<str:number>/paiement/", payment.pay, name="pay"),
     path("commande/<str:number>/paiement/carte/", payment.pay_card, name="pay_card"),
     path("commande/<str:number>/paiement/refus/", payment.pay_refused, name="pay_refused"),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("commande/<str:number>/confirmation/", payment.confirmation, name="confirmation"),
     path("mes-commandes/", orders.my_orders, name="my_orders"),
     path("mes-commandes/<str:number>/", orders.order_detail, name="detail"),
-    path("mes-commandes/<str:number>/statut/", orders.order_status, name="status"),
     path("mes-commandes/<str:number>/verifier/", payment.recheck, name="recheck"),
     path("mes-commandes/<str:number>/modifier/", orders.change, name="change"),
     path("mes-commandes/<str:number>/annuler/", orders.cancel, name="cancel"),
