@@ -7,7 +7,8 @@ plus `--large` more (10 000 by default) spread over every shop, the last 90 days
 statuses (3 % of them waiting in the kitchen and driver queues). Each page is asked for once to
 warm caches, then once more while Django counts the queries. A count that grows with the data is
 an N+1 query: the script prints "GROWS" and exits 1. The polled pages are also counted as their
-scripts ask them after the first load, with the ETag of the previous answer (a 304).
+scripts ask them after the first load, with the ETag of the previous answer (a 304), from the
+second one on (the first after a login reads the user's entry into the cache: one query).
 """
 import argparse
 import sys
@@ -93,6 +94,9 @@ def measure():
         headers = {}
         if expected == 304:  # the ETag of an answer made with the CSRF cookie the first one set
             headers = {"HTTP_IF_NONE_MATCH": client.get(path)["ETag"]}
+            # The first 304 after a login reads the user's entry (one query) and keeps it in the
+            # cache (account.session_user): every later poll is counted.
+            client.get(path, **headers)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, **headers)
         counts[label] = (len(queries), response.status_code, expected)
@@ -120,6 +124,12 @@ def main(argv=None):
         make_customers(50)
         grow_orders(args.small, seed=1)
         small_total = Order.objects.count()
+        # Users written in the last FORGET_SECONDS (the demo's, the customers just made) have their
+        # 304 entries marked forgotten (account.session_user): their polls ask the database until
+        # the mark expires. The pages are counted after it, as in steady state.
+        from account.session_user import FORGET_SECONDS
+
+        time.sleep(FORGET_SECONDS)
         small = measure()
         started = time.monotonic()
         grow_orders(args.large, seed=2)
