@@ -100,15 +100,25 @@ def user_entry(user_pk, key, cached, fetch):
     return value
 
 
-def forget(user_pk, *keys):
-    """Once the current transaction commits, mark the entries `keys` of user `user_pk` forgotten:
-    the next 304 asks the database again."""
-    transaction.on_commit(lambda: cache.set_many(dict.fromkeys(keys, FORGOTTEN), FORGET_SECONDS))
+def mark_forgotten(keys):
+    """Mark the entries `keys` forgotten now: the next 304 of their users asks the database."""
+    if keys:
+        cache.set_many(dict.fromkeys(keys, FORGOTTEN), FORGET_SECONDS)
+
+
+def forget(*keys):
+    """Once the current transaction commits, mark the entries `keys` forgotten."""
+    transaction.on_commit(lambda: mark_forgotten(keys))
+
+
+def login_changed(update_fields):
+    """Whether a save of a user with these update_fields (None: every field) may change what
+    their entries hold: the login's own write of last_login does not."""
+    return update_fields is None or not set(update_fields) <= {"last_login"}
 
 
 def user_changed(sender, instance, update_fields=None, **_signal):
     """A user was saved or deleted (post_save, post_delete; account.apps): their password,
-    is_active... may have changed. The login's own write of last_login changes nothing here."""
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    forget(instance.pk, login_key(instance.pk))
+    is_active... may have changed."""
+    if login_changed(update_fields):
+        forget(login_key(instance.pk))

@@ -86,22 +86,16 @@ def shop_changed(sender, instance, **_signal):
     def renew():
         cache.set(_queue_key(instance.slug), secrets.token_hex(8), TOKEN_SECONDS)
         members = StaffMembership.objects.filter(pizzeria_id=instance.pk).values_list("user_id", flat=True)
-        _forget_queue_access(set(members))
+        session_user.mark_forgotten({queue_access_key(user_pk) for user_pk in members})
 
     transaction.on_commit(renew)
 
 
-def _forget_queue_access(user_pks):
-    if user_pks:
-        cache.set_many(dict.fromkeys(map(queue_access_key, user_pks), session_user.FORGOTTEN), session_user.FORGET_SECONDS)
-
-
 def user_changed(sender, instance, update_fields=None, **_signal):
     """A user was saved or deleted (post_save, post_delete; order.apps): is_staff, the password,
-    is_active... are in their queues' entry. The login's write of last_login changes nothing."""
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    session_user.forget(instance.pk, queue_access_key(instance.pk))
+    is_active... are in their queues' entry."""
+    if session_user.login_changed(update_fields):
+        session_user.forget(queue_access_key(instance.pk))
 
 
 def membership_moving(sender, instance, raw=False, **_signal):
@@ -111,12 +105,12 @@ def membership_moving(sender, instance, raw=False, **_signal):
         return
     former = StaffMembership.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
     if former is not None and former != instance.user_id:
-        session_user.forget(former, queue_access_key(former))
+        session_user.forget(queue_access_key(former))
 
 
 def membership_changed(sender, instance, **_signal):
     """A role in a shop was given, changed or taken back (post_save, post_delete; order.apps)."""
-    session_user.forget(instance.user_id, queue_access_key(instance.user_id))
+    session_user.forget(queue_access_key(instance.user_id))
 
 
 def read_with_session(keys, session=None):
