@@ -20,6 +20,7 @@ def pytest_collection_modifyitems(config, items):
 
     # The tests that share the demo first (stable sort): each worker then loads it about once
     # (tests/support/shared_demo.py).
+    from tests.support import long_tests
     from tests.support.shared_demo import needs_shared_demo
 
     items.sort(key=lambda item: not needs_shared_demo(item))
@@ -30,6 +31,10 @@ def pytest_collection_modifyitems(config, items):
             if "mysql" in item.keywords:
                 item.add_marker(skip)
 
+    # Then the long tests spread over the workers' first blocks (tests/support/long_tests.py).
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = long_tests.spread(items, workers)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _jobs_in_process():
@@ -39,6 +44,19 @@ def _jobs_in_process():
     from ocpizza.celery import app
 
     app.conf.update(task_always_eager=True, broker_url="memory://")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_task():
+    """Each test starts outside any Celery task. An eager apply_async sets Celery's "inside a
+    task" flag (celery._state._task_join_will_block) around the task and puts back the value it
+    found; the flag is one per process, not per thread, so two threads placing orders at once
+    (run_together, a live server beside the test) can leave it set, and a later test's
+    `.apply().get()` then fails with "Never call result.get() within a task!"."""
+    from celery import _state
+
+    _state._set_task_join_will_block(False)
     yield
 
 
