@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(config, items):
 
     # Then the long tests spread over the workers' first blocks (tests/support/long_tests.py).
     workers = getattr(config, "workerinput", {}).get("workercount", 1)
-    items[:] = long_tests.spread(items, workers)
+    items[:] = long_tests.spread(items, workers, shares_demo=needs_shared_demo)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -52,8 +52,13 @@ def block_sizes(count, workers):
     return sizes
 
 
-def spread(items, workers):
-    """The items reordered: the long ones spread over `workers` blocks, at each block's head."""
+def spread(items, workers, shares_demo=lambda item: False):
+    """The items reordered: the long ones spread over `workers` blocks, near each block's head.
+
+    Within a block the tests that share the demo stay together, before the others (a test
+    without the demo rolls it back, and the next one with it builds it again: about 12 s on
+    MariaDB, tests/support/shared_demo.py): the block's long demo tests, its other demo tests,
+    its long other tests, then the rest."""
     if workers < 2:
         return items
     units = {}  # entry -> its items (a whole module, or one test)
@@ -76,6 +81,8 @@ def spread(items, workers):
     ordered = []
     for block, size in enumerate(block_sizes(len(items), workers)):
         take = max(0, size - len(heads[block]))
-        ordered += heads[block] + rest[:take]
-        rest = rest[take:]
+        part, rest = rest[:take], rest[take:]
+        for demo in (True, False):
+            ordered += [item for item in heads[block] if shares_demo(item) == demo]
+            ordered += [item for item in part if shares_demo(item) == demo]
     return ordered + rest
