@@ -1,7 +1,10 @@
 """Every action × status × person: allowed exactly where the workflow says (written out by hand
 here, independently of order.workflow), refused everywhere else through the service, the order
-page's button (forged POST) and the list's bulk action, with nothing changed."""
+page's button (forged POST), the list's bulk action and the queues' button, with nothing changed
+(the order's whole row)."""
 import pytest
+from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 from django.urls import reverse
 
 from order.models import Order
@@ -70,28 +73,46 @@ def order_in(status, shop, customer, fulfilment):
     return order
 
 
+def snapshot(order):
+    """The order's whole row: what a refused check must leave exactly as it was."""
+    return Order.objects.filter(pk=order.pk).values().get()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("action, fulfilment", list(ALLOWED))
 def test_matrix(action, fulfilment, two_shops, people, client_for):
     shop = two_shops["bastille"]
     customer = people["customer"]
     extra = {"reason": "test", "collected": None, "method": "cash"}
+    # One login per staff member for the whole test (placing orders and logging in were most of
+    # its time). A refused POST only adds an error message (in the messages cookie, which no check
+    # reads): it neither logs out nor rotates the session; the login is asserted after each POSTs.
+    clients = {person: client_for(people[person]) for person in PEOPLE if person != "customer"}
     for status in S.values:
+        # One order per status, shared by the six people: each check must leave its row as placed
+        # (refusals change nothing, an allowed move is rolled back), asserted after each person,
+        # so that every person is checked against the same order as a freshly placed one.
+        placed = order_in(status, shop, customer, fulfilment)
+        as_placed = snapshot(placed)
+        extra["collected"] = placed.total
         for person in PEOPLE:
             user = people[person]
             allowed = person in ALLOWED[(action, fulfilment)].get(status, set())
-            order = order_in(status, shop, customer, fulfilment)
-            extra["collected"] = order.total
+            order = Order.objects.get(pk=placed.pk)  # services change the instance they are given
             if allowed:
-                run_transition(order, action, by=user, **extra)
-                order.refresh_from_db()
-                assert order.status != status, (action, status, person)
+                with transaction.atomic():  # a savepoint: stock, history, figures go back too
+                    run_transition(order, action, by=user, **extra)
+                    order.refresh_from_db()
+                    assert order.status != status, (action, status, person)
+                    transaction.set_rollback(True)
+                assert snapshot(order) == as_placed, (action, status, person)
                 continue
             with pytest.raises(TransitionNotAllowed):
                 run_transition(order, action, by=user, **extra)
             if person == "customer":
+                assert snapshot(order) == as_placed, (action, status, person)
                 continue  # customers have no admin
-            client = client_for(user)
+            client = clients[person]
             forged = client.post(reverse(f"admin:order_order_detail_{action}", args=[order.pk]),
                                  {"confirm": "1", **extra}) if action != "confirm" else None
             if forged is not None:
@@ -101,8 +122,10 @@ def test_matrix(action, fulfilment, two_shops, people, client_for):
                          "reason": "test"})
             client.post(reverse("admin:order_queue_act", args=[order.pk, action]),
                         {"kind": "kitchen", "reason": "test", "collected": str(order.total), "method": "cash"})
+            assert client.session.get(SESSION_KEY) == str(user.pk), (action, status, person)  # still logged in
             order.refresh_from_db()
             assert order.status == status, (action, status, person)
+            assert snapshot(order) == as_placed, (action, status, person)
 
 
 @pytest.mark.django_db
