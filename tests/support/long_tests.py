@@ -23,7 +23,7 @@ LONG = {
     "tests/ops/test_ops_multiserver.py": 75,
     "tests/ops/test_ops_deploy_check.py": 55,
     "tests/security/test_security_permissions_matrix.py::test_permissions_matrix": 28,
-    "tests/order/test_order_transitions_matrix.py::test_matrix": 6,
+    "tests/order/test_order_transitions_matrix.py::test_matrix": 3,
     "tests/books/test_revenue_by_shop.py::test_the_vat_read_from_the_closings_is_the_sum_of_the_entries": 10,
     "tests/stock/test_stock_concurrency.py": 25,
     "tests/jobs/test_jobs_redis.py": 24,
