@@ -1,6 +1,9 @@
 """Production settings (O-2, O-4): `check --deploy` is clean, a missing SECRET_KEY stops the app,
 logs go to files under LOG_DIR; a missing or development-valued secret, e-mail that would not
-leave the server, or a development switch left on fails `check --deploy` (issue 13, H1)."""
+leave the server, or a development switch left on fails `check --deploy` (issue 13, H1).
+
+Each command runs in a fresh process that reads its settings from the environment it is given,
+forked from a server that imported the third-party packages once (tests/support/manage_fork.py)."""
 import pytest
 
 from ocpizza.dev_defaults import (
@@ -9,12 +12,13 @@ from ocpizza.dev_defaults import (
     DEV_STRIPE_SECRET_KEY,
     DEV_STRIPE_WEBHOOK_SECRET,
 )
-from tests.support.ops_helpers import manage, production_env
+from tests.support.manage_fork import manage_forked
+from tests.support.ops_helpers import production_env
 
 
 def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
     env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
+    result = manage_forked(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues" in output
@@ -24,14 +28,14 @@ def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     del env["SECRET_KEY"]
-    result = manage(env, "check", check=False)
+    result = manage_forked(env, "check", check=False)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 def test_production_writes_logs_to_files_under_log_dir(tmp_path):
     env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    manage(env, "shell", "-c", "import logging; logging.getLogger('ocpizza.ops').error('journal de production')")
+    manage_forked(env, "shell", "-c", "import logging; logging.getLogger('ocpizza.ops').error('journal de production')")
     assert "journal de production" in (tmp_path / "log" / "ocpizza.log").read_text()
     assert "journal de production" in (tmp_path / "log" / "ocpizza-errors.log").read_text()
 
@@ -40,7 +44,7 @@ def test_production_settings_read_the_operations_variables(tmp_path):
     env = production_env(
         tmp_path, database_url="mysql://ocpizza:secret@db.internal:3306/ocpizza", DB_SSLMODE="on", HSTS_SECONDS=600
     )
-    result = manage(
+    result = manage_forked(
         env, "shell", "-c",
         "from django.conf import settings as s; d = s.DATABASES['default'];"
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
@@ -70,20 +74,20 @@ def test_env_example_filled_in_gives_a_clean_production_check(tmp_path):
                LOG_DIR=str(tmp_path / "log"), STATIC_ROOT=str(tmp_path / "static"), MEDIA_ROOT=str(tmp_path / "media"),
                BACKUP_DIR=str(tmp_path / "backups"))
     # Copied as it is, the example leaves the Stripe secrets and the SMTP server to fill in: refused.
-    result = manage(env, "check", "--deploy", check=False)
+    result = manage_forked(env, "check", "--deploy", check=False)
     assert result.returncode != 0
     for check_id in ("ocpizza.E002", "ocpizza.E003", "ocpizza.E004", "ocpizza.E006"):
         assert check_id in result.stderr, result.stderr
     env.update(STRIPE_SECRET_KEY="sk_live_" + "a" * 24, STRIPE_PUBLISHABLE_KEY="pk_live_" + "b" * 24,
                STRIPE_WEBHOOK_SECRET="whsec_" + "c" * 32, EMAIL_HOST="smtp.ocpizza.fr")
-    result = manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
+    result = manage_forked(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def _deploy_check(tmp_path, **variables):
     env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", **variables)
-    result = manage(env, "check", "--deploy", check=False)
+    result = manage_forked(env, "check", "--deploy", check=False)
     return result.returncode, result.stdout + result.stderr
 
 
