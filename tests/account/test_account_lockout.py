@@ -133,14 +133,15 @@ def test_a_forged_x_forwarded_for_does_not_dodge_the_address_limit(staff, settin
 
 
 def test_production_reads_the_client_address_behind_nginx_only(tmp_path):
-    from tests.support.ops_helpers import manage, production_env
+    from tests.support.manage_fork import manage_forked
+    from tests.support.ops_helpers import production_env
 
     script = ("from django.conf import settings as s; print(s.AXES_IPWARE_META_PRECEDENCE_ORDER,"
               " s.AXES_IPWARE_PROXY_ORDER, s.AXES_IPWARE_PROXY_COUNT, s.IPWARE_STRICT, s.AXES_ADDRESS_FAILURE_LIMIT)")
     env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1] == (
+    assert manage_forked(env, "shell", "-c", script).stdout.strip().splitlines()[-1] == (
         "('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR') left-most 0 False 20"
     )
     env["PROXY_HOPS"] = "0"
-    assert manage(env, "shell", "-c", "from django.conf import settings as s;"
+    assert manage_forked(env, "shell", "-c", "from django.conf import settings as s;"
                   " print(s.AXES_IPWARE_META_PRECEDENCE_ORDER)").stdout.strip().splitlines()[-1] == "('REMOTE_ADDR',)"

@@ -55,10 +55,11 @@ def test_healthz_refuses_writes():
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     """A site whose MySQL server does not answer (nothing listens on the port) still answers the probe."""
-    from tests.support.ops_helpers import free_port, manage, production_env
+    from tests.support.manage_fork import manage_forked
+    from tests.support.ops_helpers import free_port, production_env
 
     env = production_env(tmp_path, database_url=f"mysql://ocpizza:x@127.0.0.1:{free_port()}/ocpizza")
-    result = manage(
+    result = manage_forked(
         env, "shell", "-c",
         "from django.test import Client; r = Client().get('/healthz', HTTP_HOST='localhost'); print(r.status_code, r.content.decode())",
     )

@@ -13,14 +13,15 @@ import time
 import pytest
 from django.db import connection
 
-from tests.support.ops_helpers import REPO_DIR, fresh_database_url, free_port, http_get, manage, production_env, wait_for_http
+from tests.support.manage_fork import manage_forked
+from tests.support.ops_helpers import REPO_DIR, fresh_database_url, free_port, http_get, production_env, wait_for_http
 
 
 def _state(env):
     """Every row of every model (dumpdata), the applied migrations and the collected static files."""
-    data = manage(env, "dumpdata", "--indent", "0").stdout
+    data = manage_forked(env, "dumpdata", "--indent", "0").stdout
     rows = sorted(json.dumps(row, sort_keys=True) for row in json.loads(data))
-    migrations = manage(env, "showmigrations", "--plan").stdout
+    migrations = manage_forked(env, "showmigrations", "--plan").stdout
     manifest = (REPO_DIR / env["STATIC_ROOT"] / "staticfiles.json").read_text()
     return rows, migrations, manifest
 

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import path
 
 from ocpizza.monitoring import init_sentry
-from tests.support.ops_helpers import manage, production_env
+from tests.support.manage_fork import manage_forked
+from tests.support.ops_helpers import production_env
 
 logger = logging.getLogger("order.tracking")
 
@@ -140,7 +141,7 @@ def test_settings_start_sentry_from_the_environment(tmp_path):
         tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         SENTRY_DSN="http://publickey@127.0.0.1:9/1", SENTRY_TRACES_SAMPLE_RATE="0.25", SENTRY_RELEASE="ocpizza@1.2.3",
     )
-    result = manage(
+    result = manage_forked(
         env, "shell", "-c",
         "import sentry_sdk; o = sentry_sdk.get_client().options;"
         "print(o['dsn'], o['environment'], o['release'], o['traces_sample_rate'], o['send_default_pii'],"
