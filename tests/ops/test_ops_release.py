@@ -13,14 +13,15 @@ import time
 import pytest
 from django.db import connection
 
-from tests.support.ops_helpers import REPO_DIR, fresh_database_url, free_port, http_get, manage, production_env, wait_for_http
+from tests.support.ops_helpers import (
+    REPO_DIR, fresh_database_url, free_port, http_get, manage_in_one_process, production_env, wait_for_http,
+)
 
 
 def _state(env):
     """Every row of every model (dumpdata), the applied migrations and the collected static files."""
-    data = manage(env, "dumpdata", "--indent", "0").stdout
+    data, migrations = manage_in_one_process(env, ("dumpdata", "--indent", "0"), ("showmigrations", "--plan"))
     rows = sorted(json.dumps(row, sort_keys=True) for row in json.loads(data))
-    migrations = manage(env, "showmigrations", "--plan").stdout
     manifest = (REPO_DIR / env["STATIC_ROOT"] / "staticfiles.json").read_text()
     return rows, migrations, manifest
 
