@@ -6,7 +6,7 @@ environment it is given, imports the project's settings from it and runs ocpizza
 
 For short commands judged by their exit status and output (`check`, `shell -c`, `dumpdata`...).
 What needs a process of its own, started by the system (release-tasks.sh, Gunicorn, Celery,
-anything whose threads must outlive a command), keeps ops_helpers.manage or subprocess.
+anything whose threads must outlive a command), keeps subprocess.
 """
 import atexit
 import locale
@@ -28,7 +28,8 @@ _STARTED = "started"
 
 
 def manage_forked(env: dict, *args, check=True, timeout=600) -> subprocess.CompletedProcess:
-    """What ops_helpers.manage(env, *args, check=check) returns, from a forked child."""
+    """What `subprocess.run([python, "ocpizza/manage.py", *args], env=env, cwd=REPO_DIR, text=True,
+    capture_output=True, check=check)` returns, from a forked child."""
     command = [sys.executable, str(MANAGE), *args]
     with tempfile.TemporaryDirectory(prefix="manage-fork-") as folder:
         paths = [str(Path(folder) / name) for name in ("stdout", "stderr", "started")]

@@ -1,5 +1,6 @@
 """Helpers of the operations tests: run manage.py, release-tasks.sh and Gunicorn in subprocesses
 with production settings, as on the server."""
+import json
 import os
 import secrets
 import socket
@@ -54,15 +55,6 @@ def production_env(workdir: Path, *, database_url: str, **extra) -> dict:
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
-
-
-def manage(env: dict, *args, check=True) -> subprocess.CompletedProcess:
-    """`python ocpizza/manage.py *args` started by the system. For a short command judged by its
-    status and output, tests/support/manage_fork.manage_forked gives the same result for a third
-    of the CPU."""
-    return subprocess.run(
-        [sys.executable, str(MANAGE), *args], env=env, cwd=REPO_DIR, capture_output=True, text=True, check=check, timeout=600
-    )
 
 
 def free_port() -> int:
