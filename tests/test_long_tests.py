@@ -60,14 +60,14 @@ def test_block_sizes_follow_worksteal():
     assert long_tests.block_sizes(10, 3) == [3, 3, 4]
 
 
-def test_in_a_block_the_demo_tests_stay_together_before_the_others(monkeypatch):
+def test_a_block_starts_with_its_long_tests_and_keeps_the_demo_tests_together(monkeypatch):
     monkeypatch.setattr(long_tests, "LONG", {"t/slow.py": 100, "t/demo_slow.py": 90})
     items = [Item("t/demo.py::test_1"), Item("t/demo.py::test_2"), Item("t/x.py::test_1"), Item("t/x.py::test_2"),
              Item("t/slow.py::test_s"), Item("t/demo_slow.py::test_d")]
     ordered = long_tests.spread(items, 2, shares_demo=lambda item: "demo" in item.nodeid)
-    # slow (100) to the first block, demo_slow (90) to the second; each block: long demo tests,
-    # other demo tests, long other tests, the rest.
+    # slow (100) to the first block, demo_slow (90) to the second; each block: long tests without
+    # the demo, long demo tests, other demo tests, the rest.
     assert [i.nodeid for i in ordered] == [
-        "t/demo.py::test_1", "t/demo.py::test_2", "t/slow.py::test_s",
+        "t/slow.py::test_s", "t/demo.py::test_1", "t/demo.py::test_2",
         "t/demo_slow.py::test_d", "t/x.py::test_1", "t/x.py::test_2",
     ]

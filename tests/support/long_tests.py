@@ -55,10 +55,11 @@ def block_sizes(count, workers):
 def spread(items, workers, shares_demo=lambda item: False):
     """The items reordered: the long ones spread over `workers` blocks, near each block's head.
 
-    Within a block the tests that share the demo stay together, before the others (a test
+    A block starts with its long tests (a worker that runs dry steals the tail of another's
+    queue: a long test there would be stolen last, and a module's tests sharing a fixture split),
+    those without the demo first; then the tests that share the demo stay together (a test
     without the demo rolls it back, and the next one with it builds it again: about 12 s on
-    MariaDB, tests/support/shared_demo.py): the block's long demo tests, its other demo tests,
-    its long other tests, then the rest."""
+    MariaDB, tests/support/shared_demo.py): the long ones, the others; then the rest."""
     if workers < 2:
         return items
     units = {}  # entry -> its items (a whole module, or one test)
@@ -82,7 +83,7 @@ def spread(items, workers, shares_demo=lambda item: False):
     for block, size in enumerate(block_sizes(len(items), workers)):
         take = max(0, size - len(heads[block]))
         part, rest = rest[:take], rest[take:]
-        for demo in (True, False):
-            ordered += [item for item in heads[block] if shares_demo(item) == demo]
-            ordered += [item for item in part if shares_demo(item) == demo]
+        ordered += [item for item in heads[block] if not shares_demo(item)]
+        ordered += [item for item in heads[block] + part if shares_demo(item)]
+        ordered += [item for item in part if not shares_demo(item)]
     return ordered + rest
