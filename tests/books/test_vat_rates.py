@@ -26,6 +26,18 @@ def test_the_french_reference_rates_are_there():
         rates_on(DAY(2013, 12, 31))
 
 
+def test_the_rates_put_back_after_a_flush_have_one_history_row_each():
+    """After a flush (the suite's transactional tests), post_migrate seeds the rates through
+    books.models, whose saves record history by themselves: one row each all the same."""
+    from books.apps import _reference_rates
+
+    VatRate.objects.all().delete()
+    VatRate.history.all().delete()
+    _reference_rates(sender=None)
+    assert sorted(rate.history.count() for rate in VatRate.objects.all()) == [1, 1, 1]
+    assert VatRate.history.filter(history_change_reason="Taux de référence (books.reference)").count() == 3
+
+
 @pytest.mark.parametrize("values", [
     {"rate": D("100.01")}, {"rate": D("-1")}, {"valid_until": DAY(2014, 1, 1)}, {"category": "caviar"},
 ])
