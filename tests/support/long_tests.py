@@ -62,7 +62,7 @@ def spread(items, workers, shares_demo=lambda item: False):
     MariaDB, tests/support/shared_demo.py): the long ones, the others; then the rest."""
     if workers < 2:
         return items
-    units = {}  # entry -> its items (a whole module, or one test)
+    units = {}  # a module's entry (its tests together) or a test's nodeid -> (its LONG entry, its items)
     for item in items:
         entry = _entry(item.nodeid)
         if entry is None or item.get_closest_marker("skip") is not None:

@@ -1,6 +1,5 @@
 """Helpers of the operations tests: run manage.py, release-tasks.sh and Gunicorn in subprocesses
 with production settings, as on the server."""
-import json
 import os
 import secrets
 import socket
