@@ -122,8 +122,10 @@ def _mysql_defaults_file(settings_dict, client_binary):
     ssl = options.get("ssl")
     if ssl is not None:
         is_mariadb = _is_mariadb_client(client_binary)
-        if ssl.get("ca"):
-            lines.append(f"ssl-ca={ssl['ca']}")
+        # The settings' TLS context (ocpizza.settings.database.tls_context), or PyMySQL's dict.
+        ca_file = ssl.get("ca") if isinstance(ssl, dict) else getattr(ssl, "ca_file", "")
+        if ca_file:
+            lines.append(f"ssl-ca={ca_file}")
             lines.append("ssl-verify-server-cert" if is_mariadb else "ssl-mode=VERIFY_CA")
         else:
             lines.append("ssl" if is_mariadb else "ssl-mode=REQUIRED")
