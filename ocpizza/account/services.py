@@ -16,19 +16,26 @@ from jobs.services import enqueue
 @transaction.atomic
 def setup_role_groups():
     """Create or refresh the head office and role groups with their permissions. Idempotent."""
+    # Every permission of the apps the table names, read once (one query, not one per model:
+    # the release, the demo and each test that builds the roles run this).
+    apps = {label.split(".")[0] for permissions in ROLE_PERMISSIONS.values() for label in permissions}
+    known = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(content_type__app_label__in=apps | set(HEAD_OFFICE_APPS))
+        .select_related("content_type")
+    }
     head_office, _created = Group.objects.get_or_create(name=HEAD_OFFICE_GROUP)
-    head_office.permissions.set(Permission.objects.filter(content_type__app_label__in=HEAD_OFFICE_APPS))
+    head_office.permissions.set([p for (app_label, _codename), p in known.items() if app_label in HEAD_OFFICE_APPS])
     for role, group_name in ROLE_GROUPS.items():
         group, _created = Group.objects.get_or_create(name=group_name)
         wanted = []
         for model_label, actions in ROLE_PERMISSIONS[role].items():
             app_label, model = model_label.split(".")
             codenames = [f"{action}_{model}" for action in actions]
-            found = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
-            if len(found) != len(codenames):
-                missing = set(codenames) - {p.codename for p in found}
+            missing = [codename for codename in codenames if (app_label, codename) not in known]
+            if missing:
                 raise LookupError(f"Unknown permissions for {model_label}: {sorted(missing)}")
-            wanted.extend(found)
+            wanted.extend(known[app_label, codename] for codename in codenames)
         group.permissions.set(wanted)
     return Group.objects.filter(name__in=[HEAD_OFFICE_GROUP, *ROLE_GROUPS.values()])
 
