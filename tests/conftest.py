@@ -18,12 +18,12 @@ def is_mysql():
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
-    # The tests that share the demo first (stable sort): each worker then loads it about once
-    # (tests/support/shared_demo.py).
+    # The tests that share the demo first, then those that share the small chain (stable sort):
+    # each worker then builds each about once (tests/support/shared_demo.py).
     from tests.support import long_tests
-    from tests.support.shared_demo import needs_shared_demo
+    from tests.support.shared_demo import KINDS, needs_shared_demo, shared_kind
 
-    items.sort(key=lambda item: not needs_shared_demo(item))
+    items.sort(key=lambda item: KINDS.index(kind) if (kind := shared_kind(item)) else len(KINDS))
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
         skip = pytest.mark.skip(reason="needs MySQL/MariaDB: set DATABASE_URL=mysql://root@127.0.0.1:3306/ocpizza")
@@ -156,10 +156,16 @@ def shops(demo_data):
 def chain(db):
     """A small chain built by the factories (tests/factories.py small_chain): three shops, a
     menu of four products, stock through the ledger, one person per role. Much quicker than
-    demo_data; the demo stays for the end-to-end tests."""
-    from tests.factories import small_chain
+    demo_data; the demo stays for the end-to-end tests. Built once and shared by the tests that
+    roll back, like the demo (tests/support/shared_demo.py); each test gets its own copy of the
+    instances, so that one changed in memory by a test never reaches the next."""
+    import copy
 
-    return small_chain()
+    from tests.factories import small_chain
+    from tests.support.shared_demo import loaded_data
+
+    data = loaded_data("chain")
+    return copy.deepcopy(data) if data is not None else small_chain()
 
 
 @pytest.fixture
