@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change  # noqa: F401 — importable from here too
+from order.daily_figures import recomputed_once
 from order.locks import lock_order
 from order.models import Order
 from order.money import check_order_total, lines_fingerprint, net_received, refresh_payment_totals, to_cents
@@ -185,6 +186,7 @@ class ChangeOutcome:
 
 
 @transaction.atomic
+@recomputed_once
 def change_order(*, order, quantities, by):
     """The customer changes the lines of an order the kitchen has not accepted.
 
@@ -227,6 +229,7 @@ def _copy_back(locked, order):
 
 
 @transaction.atomic
+@recomputed_once
 def cancel_by_customer(*, order, by, reason=""):
     """The customer cancels before the kitchen accepts; whatever was paid online is refunded
     in full through Stripe first (PaymentError, and nothing cancelled, if Stripe refuses)."""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ocpizza.business import BusinessError, message_of
 from order import rules, workflow
+from order.daily_figures import recomputed_once
 from order.derived import order_changed
 from order.models import Order, Payment
 from order.needs import needs_of_order
@@ -90,6 +91,7 @@ def _reason(reason, message, *, required=True):
 
 
 @transaction.atomic
+@recomputed_once
 def refuse_order(order: Order, *, by, reason: str) -> Order:
     """The kitchen refuses an order it has not accepted: nothing was taken from stock."""
     reason = _reason(
@@ -255,6 +257,7 @@ def _refund_online_payment(order, *, by, reason):
 
 
 @transaction.atomic
+@recomputed_once
 def cancel_order(order: Order, *, by, reason: str = "", restock: bool = False) -> Order:
     """Cancel the order (customer or shop before acceptance; a manager afterwards).
 

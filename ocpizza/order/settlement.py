@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from order import stripe_gateway
 from order.changes import ChangeNotAllowed, LineChange, apply_line_change
+from order.daily_figures import recomputed_once
 from order.locks import lock_order
 from order.models import Order, Payment
 from order.money import CURRENCY, euros, is_fully_paid, lines_fingerprint, net_received, refresh_payment_totals, to_cents
@@ -70,6 +71,7 @@ class Applied:
     flagged: bool = False
 
 
+@recomputed_once
 def apply_intent(intent, *, event_id=None):
     """Record what Stripe's API says about a PaymentIntent of ours, and settle its order.
 

@@ -177,3 +177,43 @@ def test_the_order_services_keep_the_rows_equal_to_a_rebuild(shops, people):
     today = kept[shops["bastille"].pk, daily_figures.paris_day(waiting.created_at)]
     placed, counted, revenue = today[0], today[1], today[2]
     assert (placed, counted, revenue) == (4, 1, delivered.total)
+
+
+def test_the_card_services_recompute_their_day_once_and_keep_it_equal_to_a_rebuild(stripe_local, shops, people, monkeypatch):
+    """A card order paid, lowered (refunded the difference), raised then cancelled (refunded in
+    full): the services that change an order several times in one transaction recompute its
+    shop-day once, at their end (daily_figures.recomputed_once), and the rows still equal a
+    rebuild from the orders and lines."""
+    from order import payments
+    from order.checkout import cancel_by_customer, change_order
+    from tests.support.payments_conftest import localstripe_card
+
+    customer = people["customer"]
+    margherita = Product.objects.get(slug="margherita")
+    order = OrderFactory(pizzeria=shops["bastille"], customer=customer, lines=[(margherita, 3)],
+                         payment_method=Order.PaymentMethod.CARD_ONLINE)
+    assert payments.start_card_payment(
+        order=order, payment_method_id=localstripe_card(stripe_local, "4242424242424242"), by=customer
+    ).succeeded
+    recomputed = []
+    original = daily_figures.refresh_day
+    monkeypatch.setattr(daily_figures, "refresh_day", lambda **day: recomputed.append(day) or original(**day))
+
+    order.refresh_from_db()
+    outcome = change_order(order=order, quantities={margherita.pk: 2}, by=customer)  # refund, new lines, totals
+    assert outcome.applied and outcome.refunded == margherita.selling_price
+    assert len(recomputed) == 1
+    kept = rows()
+    daily_figures.rebuild()
+    assert rows() == kept
+
+    order.refresh_from_db()
+    cancel_by_customer(order=order, by=customer, reason="plus faim")  # refund in full, cancel, totals
+    assert len(recomputed) == 2
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (Order.Status.CANCELLED, Order.PaymentStatus.REFUNDED)
+    kept, kept_months = rows(), months()
+    daily_figures.rebuild()
+    assert rows() == kept and months() == kept_months
+    placed, counted = kept[shops["bastille"].pk, daily_figures.paris_day(order.created_at)][:2]
+    assert (placed, counted) == (1, 0)
