@@ -9,7 +9,7 @@ run (heaviest first, each to the block with the least work so far), at the head 
 and everything else keeps its order.
 
 LONG is the one table of them, from the junit times of a whole-suite run on MariaDB (2 cores,
-30 November 2026). A module given as a whole is kept on one worker: its tests share a
+30 November 2026, 16:53 UTC). A module given as a whole is kept on one worker: its tests share a
 module-scoped fixture (the released site) or a process set-up that a second worker would pay
 again. The table only moves tests: a wrong figure costs time, never a check
 (tests/test_long_tests.py checks that every entry still names a test).
@@ -18,17 +18,17 @@ again. The table only moves tests: a wrong figure costs time, never a check
 # nodeid (a module: all its tests, kept together; or module::test, each of its parametrized
 # cases) -> seconds of worker time
 LONG = {
-    "tests/payment/test_payment_stateful.py": 120,
-    "tests/ops/test_ops_release.py": 120,
-    "tests/ops/test_ops_multiserver.py": 75,
-    "tests/ops/test_ops_deploy_check.py": 20,  # single-file runs since manage_fork (55 before)
-    "tests/security/test_security_permissions_matrix.py::test_permissions_matrix": 28,
-    "tests/order/test_order_transitions_matrix.py::test_matrix": 3,
-    "tests/books/test_revenue_by_shop.py::test_the_vat_read_from_the_closings_is_the_sum_of_the_entries": 10,
-    "tests/stock/test_stock_concurrency.py": 25,
+    "tests/payment/test_payment_stateful.py": 78,
+    "tests/ops/test_ops_multiserver.py": 47,
+    "tests/ops/test_ops_release.py": 40,
+    "tests/ops/test_ops_deploy_check.py": 8,
+    "tests/security/test_security_permissions_matrix.py::test_permissions_matrix": 8,
+    "tests/order/test_order_transitions_matrix.py::test_matrix": 2,
+    "tests/books/test_revenue_by_shop.py::test_the_vat_read_from_the_closings_is_the_sum_of_the_entries": 3.5,
+    "tests/stock/test_stock_concurrency.py": 19,
     "tests/jobs/test_jobs_redis.py": 24,
-    "tests/browser/test_kitchen_driver.py": 15,
-    "tests/browser/test_service_kitchen.py": 12,
+    "tests/browser/test_kitchen_driver.py": 12,
+    "tests/browser/test_service_kitchen.py": 8,
 }
 
 
