@@ -180,8 +180,8 @@ def test_the_order_services_keep_the_rows_equal_to_a_rebuild(shops, people):
 
 
 def test_the_card_services_recompute_their_day_once_and_keep_it_equal_to_a_rebuild(stripe_local, shops, people, monkeypatch):
-    """A card order paid, lowered (refunded the difference), raised then cancelled (refunded in
-    full): the services that change an order several times in one transaction recompute its
+    """A card order paid, lowered (refunded the difference), then cancelled (refunded in full):
+    the services that change an order several times in one transaction recompute its
     shop-day once, at their end (daily_figures.recomputed_once), and the rows still equal a
     rebuild from the orders and lines."""
     from order import payments
