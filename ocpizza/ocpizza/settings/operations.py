@@ -13,6 +13,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"}},
+    "filters": {"refusal_without_traceback": {"()": "ocpizza.log_filters.RefusalWithoutTraceback"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "null": {"class": "logging.NullHandler"},
@@ -20,6 +21,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # A refused request (403, 400) is one line, not a traceback (ocpizza/log_filters.py).
+        "django.request": {"filters": ["refusal_without_traceback"]},
         # Bots probing with foreign Host headers get a 400; not an error worth a traceback.
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
