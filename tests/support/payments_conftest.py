@@ -36,8 +36,8 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _request(url, *, method="GET", data=None, json_body=None, timeout=10):
-    headers = {}
+def _request(url, *, method="GET", data=None, json_body=None, timeout=10, headers=None):
+    headers = dict(headers or {})
     body = None
     if json_body is not None:
         body = json.dumps(json_body).encode()
