@@ -43,6 +43,12 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Every page as on a device set to "reduce motion": the kitchen queue's ringing cards
+                # then stay lit instead of pulsing, and Chromium stops drawing sixty frames a second
+                # for as long as a test watches the queue (most of its CPU in the kitchen tests). The
+                # pulse itself is checked in a context that asks for motion
+                # (test_service_kitchen.test_a_ringing_card_pulses_unless_the_device_asks_for_less_motion).
+                "--force-prefers-reduced-motion",
             ],
         )
         yield browser

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from order.models import Order, OrderPrint
 from pizzeria.slots import pause_orders
-from tests.browser.helpers import admin_login
+from tests.browser.helpers import staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
     expect(page.locator("#order-status")).to_have_text("À préparer")
 
     # The kitchen, in its own browser context; every call of window.print (any frame) is counted.
-    kitchen_context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    kitchen_context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", reduced_motion="no-preference")
     kitchen_context.set_default_timeout(15000)
     prints = []
     kitchen_context.expose_binding("ocpizzaPrinted", lambda source: prints.append(source["frame"].url))
@@ -62,7 +62,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
     )
     kitchen = kitchen_context.new_page()
     try:
-        admin_login(kitchen, live_server, "pizzaiolo@ocpizza.fr")
+        staff_session(kitchen, live_server, "pizzaiolo@ocpizza.fr")
         kitchen.goto(f"{live_server.url}/admin/order/order/kitchen/?shop=bastille")
         card = kitchen.locator(f'article[data-order="{order.number}"]')
         expect(card).to_have_class(re.compile("oc-ringing"))
@@ -87,3 +87,32 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
     # The customer's page, left open, follows the status without a reload.
     expect(page.locator("#order-status")).to_have_text("En préparation", timeout=20000)
     expect(page.locator(".promise")).to_contain_text(promised)
+
+
+RING_ANIMATIONS = "Array.from(document.getAnimations()).filter(a => a.animationName === 'oc-ring').length"
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_a_ringing_card_pulses_unless_the_device_asks_for_less_motion(browser, live_server, demo_users, motion):
+    # The demo's orders have not been seen by the kitchen: they ring.
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", reduced_motion=motion)
+    context.set_default_timeout(15000)
+    kitchen = context.new_page()
+    try:
+        staff_session(kitchen, live_server, "pizzaiolo@ocpizza.fr")
+        kitchen.goto(f"{live_server.url}/admin/order/order/kitchen/?shop=bastille")
+        cards = kitchen.locator("article.oc-ringing")
+        expect(cards.first).to_be_visible()
+        ringing = cards.count()
+        assert ringing >= 1
+        # The card is lit either way: a red layer behind its text.
+        lit = cards.first.evaluate("card => getComputedStyle(card, '::before').backgroundColor")
+        assert lit == "rgba(220, 38, 38, 0.25)"
+        if motion == "reduce":
+            assert kitchen.evaluate(RING_ANIMATIONS) == 0
+            assert cards.first.evaluate("card => getComputedStyle(card, '::before').opacity") == "0.8"
+        else:
+            assert kitchen.evaluate(RING_ANIMATIONS) == ringing
+        expect(kitchen.locator("#oc-bell")).to_be_visible()  # the bell rings all the same
+    finally:
+        context.close()
