@@ -1,4 +1,5 @@
 """Shared fixtures: the real database (SQLite or MariaDB from DATABASE_URL), demo data, users per role."""
+import gc
 import os
 
 import pytest
@@ -7,6 +8,22 @@ import pytest
 # around it are ordinary blocking calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("APP_ENV", "test")
+
+
+# The garbage collector of a test process (issue 14). A worker holds Django, every test module,
+# Hypothesis and the shared scenes: hundreds of thousands of objects that live until the end, and
+# that each collection walked again. Measured on the permission matrix, the transitions matrix
+# and the hostile inputs (one process): collections took 12 to 15 % of the time. Two settings,
+# neither changes what a test sees (reference counting still frees everything without a cycle):
+# - a young generation of 10 000 allocations instead of 700: 300 collections instead of 5 000;
+# - the objects alive once the tests are collected are frozen (gc.freeze): never walked again.
+# Together: 6.6 s of collections instead of 12 to 15 s on that sample.
+gc.set_threshold(10_000, 10, 10)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 def is_mysql():
