@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from order.models import Order
 from tests.browser.a11y import english_leftovers, low_contrast
-from tests.browser.helpers import admin_login
+from tests.browser.helpers import admin_login, staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,7 +139,7 @@ def test_a_stale_tab_gets_a_french_csrf_page(page, live_server, demo_data):
 
 
 def test_admin_404_and_csrf_in_the_admins_look(page, live_server, demo_users):
-    admin_login(page, live_server, "siege@ocpizza.fr")
+    staff_session(page, live_server, "siege@ocpizza.fr")
     page.goto(f"{live_server.url}/admin/pas-une-page/")
     expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     expect(page.get_by_role("link", name="Retour à l'accueil de la gestion")).to_be_visible()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from order.models import Order
 from product.models import Product
 from tests.browser.a11y import english_leftovers
-from tests.browser.helpers import admin_login
+from tests.browser.helpers import admin_login, staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,7 +60,7 @@ def test_each_role_lands_on_its_screen_and_reads_french(any_page, live_server, d
 
 def test_the_leftover_check_reads_screen_reader_labels(page, live_server, demo_users):
     """The check is not blind to what only a screen reader says (SimpleBar's scroll areas)."""
-    admin_login(page, live_server, "siege@ocpizza.fr")
+    staff_session(page, live_server, "siege@ocpizza.fr")
     page.goto(f"{live_server.url}/admin/order/order/")
     labels = page.evaluate("Array.from(document.querySelectorAll('.simplebar-content-wrapper')).map(e => e.getAttribute('aria-label'))")
     assert labels and set(labels) == {"Contenu défilant"}

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from product.models import Product
-from tests.browser.helpers import admin_login
+from tests.browser.helpers import staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def english_page(request, browser):
 
 def test_price_with_a_comma_in_an_english_browser(english_page, live_server, demo_data):
     page = english_page
-    admin_login(page, live_server, "siege@ocpizza.fr")
+    staff_session(page, live_server, "siege@ocpizza.fr")
     margherita = Product.objects.get(slug="margherita")
     page.goto(f"{live_server.url}/admin/product/product/{margherita.pk}/change/")
     price = page.locator("#id_price")
@@ -45,7 +45,7 @@ def test_price_with_a_comma_in_an_english_browser(english_page, live_server, dem
 
 def test_password_boxes_of_the_user_form_are_visible(english_page, live_server, demo_data):
     page = english_page
-    admin_login(page, live_server, "siege@ocpizza.fr")
+    staff_session(page, live_server, "siege@ocpizza.fr")
     page.goto(f"{live_server.url}/admin/account/user/add/")
     for name in ("password1", "password2"):
         box = page.locator(f"input[name={name}]")
@@ -57,7 +57,7 @@ def test_password_boxes_of_the_user_form_are_visible(english_page, live_server, 
 
 def test_dashboard_selector_and_dates_are_french(english_page, live_server, demo_data):
     page = english_page
-    admin_login(page, live_server, "gerant@ocpizza.fr")
+    staff_session(page, live_server, "gerant@ocpizza.fr")
     page.goto(f"{live_server.url}/admin/")
     expect(page.locator("select[name=period] option:checked")).to_have_text("7 derniers jours")
     assert page.locator("input[name=start]").get_attribute("placeholder") == "jj/mm/aaaa"
@@ -67,7 +67,7 @@ def test_order_list_fits_a_1440_px_screen(browser, live_server, demo_data):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1440, "height": 900})
     page = context.new_page()
     try:
-        admin_login(page, live_server, "gerant@ocpizza.fr")
+        staff_session(page, live_server, "gerant@ocpizza.fr")
         page.goto(f"{live_server.url}/admin/order/order/")
         overflow = page.evaluate("""() => {
             const table = document.querySelector('#result_list');
