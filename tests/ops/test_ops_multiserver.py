@@ -228,16 +228,20 @@ def test_two_app_servers_lose_nothing_when_one_is_killed_and_the_mail_server_is_
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for thread in threads:
         thread.start()
-    time.sleep(MAIL_DOWN_AFTER)
-    smtp.stop()  # the mail server goes down
-    time.sleep(KILL_AFTER)
-    kill_at = time.monotonic()
-    kill(processes["a"])  # SIGKILL to Gunicorn A, master and workers, in the middle of the rush
-    time.sleep(RESTART_AFTER)
-    processes["a"] = _gunicorn(env, cluster["ports"]["a"], cluster["workdir"] / "gunicorn-a.log")
-    wait_for_http(f"http://127.0.0.1:{cluster['ports']['a']}/healthz", process=processes["a"])
-    restarted_at = time.monotonic()
-    stop_at[0] = restarted_at + AFTER_RESTART
+    try:
+        time.sleep(MAIL_DOWN_AFTER)
+        smtp.stop()  # the mail server goes down
+        time.sleep(KILL_AFTER)
+        kill_at = time.monotonic()
+        kill(processes["a"])  # SIGKILL to Gunicorn A, master and workers, in the middle of the rush
+        time.sleep(RESTART_AFTER)
+        processes["a"] = _gunicorn(env, cluster["ports"]["a"], cluster["workdir"] / "gunicorn-a.log")
+        wait_for_http(f"http://127.0.0.1:{cluster['ports']['a']}/healthz", process=processes["a"])
+        restarted_at = time.monotonic()
+    finally:
+        # The customers stop AFTER_RESTART seconds after A is back, or after A failed to come
+        # back (the test then fails with the customers stopped, not with them still ordering).
+        stop_at[0] = time.monotonic() + AFTER_RESTART
     for thread in threads:
         thread.join(timeout=AFTER_RESTART + 120)
     burst = time.monotonic() - started
