@@ -188,13 +188,13 @@ def chain(db):
 @pytest.fixture
 def client_for(client):
     """client_for(user) -> a test client logged in as that user (through the real login form
-    is the browser tests' job; here force_login keeps unit tests quick)."""
+    is the browser tests' job; here a forced login keeps unit tests quick: tests.support.sessions)."""
     from django.test import Client
 
+    from tests.support.sessions import log_in
+
     def make(user):
-        c = Client()
-        c.force_login(user, backend="account.backends.RoleBackend")
-        return c
+        return log_in(Client(), user)
 
     return make
 

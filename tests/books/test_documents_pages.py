@@ -10,18 +10,14 @@ from order.models import CreditNote, Invoice, Payment
 from tests.books.documents_scene import mixed_basket, pdf_text
 from tests.factories import HeadOfficeFactory, StaffFactory, UserFactory
 from tests.factories.scenes import crew
+from tests.support.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, user):
-    client.force_login(user, backend="account.backends.RoleBackend")
-    return client
-
-
 def test_the_owner_downloads_the_receipt_and_asks_for_the_invoice(client):
     scene = mixed_basket()
-    login(client, scene.customer)
+    log_in(client, scene.customer)
     page = client.get(reverse("order:detail", args=[scene.order.number])).content.decode()
     assert "Télécharger le ticket de caisse (PDF)" in page and "Demander une facture" in page
 
@@ -42,7 +38,7 @@ def test_another_customer_gets_404_everywhere(client):
     scene = mixed_basket()
     refund = Payment.objects.create(order=scene.order, kind=Payment.Kind.REFUND, provider=Payment.Provider.CASH,
                                     status=Payment.Status.SUCCEEDED, amount=Decimal("1.00"))
-    login(client, UserFactory())
+    log_in(client, UserFactory())
     number = scene.order.number
     assert client.get(reverse("order:receipt", args=[number])).status_code == 404
     assert client.get(reverse("order:invoice", args=[number])).status_code == 404
@@ -55,7 +51,7 @@ def test_the_owner_gets_the_credit_note_of_a_refund(client):
     scene = mixed_basket()
     refund = Payment.objects.create(order=scene.order, kind=Payment.Kind.REFUND, provider=Payment.Provider.CASH,
                                     status=Payment.Status.SUCCEEDED, amount=Decimal("5.00"))
-    login(client, scene.customer)
+    log_in(client, scene.customer)
     url = reverse("order:credit_note", args=[scene.order.number, refund.pk])
     assert url in client.get(reverse("order:detail", args=[scene.order.number])).content.decode()
     response = client.post(url, follow=True)
@@ -69,7 +65,7 @@ def test_the_owner_gets_the_credit_note_of_a_refund(client):
 def test_the_admin_page_by_role(client, role, sees, issues):
     scene = mixed_basket()
     users = {**scene.people, "other_manager": StaffFactory(), "head_office": HeadOfficeFactory(), "customer": scene.customer}
-    login(client, users[role])
+    log_in(client, users[role])
     url = reverse("admin:order_order_detail_documents", args=[scene.order.pk])
 
     page = client.get(url)

@@ -8,6 +8,7 @@ from pizzeria.legal import luhn_ok, missing_legal_details, vat_key
 from pizzeria.models import Pizzeria
 from tests.factories import HeadOfficeFactory, PizzeriaFactory, StaffFactory
 from tests.support.admin_forms import admin_form_data
+from tests.support.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_the_demo_shops_have_plausible_details(demo_data):
 
 def test_head_office_sets_them_and_the_history_keeps_the_change(client):
     shop = PizzeriaFactory()
-    client.force_login(HeadOfficeFactory(), backend="account.backends.RoleBackend")
+    log_in(client, HeadOfficeFactory())
     url = reverse("admin:pizzeria_pizzeria_change", args=[shop.pk])
     page = client.get(url)
     response = client.post(url, admin_form_data(page, **VALID))
@@ -63,7 +64,7 @@ def test_a_manager_reads_them_only(client):
     shop = PizzeriaFactory(**{k: v.replace(" ", "") if k != "legal_name" and k != "legal_form" and k != "registered_address" else v for k, v in VALID.items()}, )
     Pizzeria.objects.filter(pk=shop.pk).update(invoice_prefix="NORD")
     manager = StaffFactory(pizzeria=shop)
-    client.force_login(manager, backend="account.backends.RoleBackend")
+    log_in(client, manager)
     url = reverse("admin:pizzeria_pizzeria_change", args=[shop.pk])
     page = client.get(url)
     data = admin_form_data(page, delivery_radius_km="5")

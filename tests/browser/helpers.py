@@ -22,8 +22,8 @@ def staff_session(page, live_server, email):
     from django.test import Client
 
     from account.models import User
+    from tests.support.sessions import log_in
 
-    client = Client()
-    client.force_login(User.objects.get(email=email), backend="account.backends.RoleBackend")
+    client = log_in(Client(), User.objects.get(email=email))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}])

@@ -15,6 +15,7 @@ from django.urls import path
 from ocpizza.monitoring import init_sentry
 from tests.support.manage_fork import manage_forked
 from tests.support.ops_helpers import production_env
+from tests.support.sessions import log_in
 
 logger = logging.getLogger("order.tracking")
 
@@ -111,7 +112,7 @@ def sentry_receiver():
 def test_view_error_reaches_sentry_without_the_customer_email(demo_users, sentry_receiver):
     customer = demo_users["customer"]
     client = Client(raise_request_exception=False)
-    client.force_login(customer, backend="account.backends.RoleBackend")
+    log_in(client, customer)
 
     response = client.get("/suivi-en-panne/", HTTP_USER_AGENT="Mozilla/5.0")
     assert response.status_code == 500

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.support.payments_conftest import localstripe_card
+from tests.support.sessions import log_in
 
 
 def _closed_port():
@@ -104,8 +105,7 @@ def _card_order(client, settings):
 def test_stripe_down_at_checkout_keeps_the_order_and_the_retry_pays_it(demo_users, stripe_local, settings):
     from order.models import Order
 
-    client = Client()
-    client.force_login(demo_users["customer"], backend="account.backends.RoleBackend")
+    client = log_in(Client(), demo_users["customer"])
     settings.STRIPE_API_BASE = f"http://127.0.0.1:{_closed_port()}"  # Stripe is down
     number, pay_url = _card_order(client, settings)
     assert pay_url == reverse("order:pay", args=[number])
@@ -178,8 +178,7 @@ def test_mail_server_down_does_not_stop_the_workflow(demo_users, shops, settings
     order.refresh_from_db()
     assert order.status == Order.Status.READY
     # And a customer can still order on the site.
-    client = Client()
-    client.force_login(demo_users["customer"], backend="account.backends.RoleBackend")
+    client = log_in(Client(), demo_users["customer"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("home:cart_add"), {"pizzeria": "bastille", "product": margherita.pk, "quantity": 1})
         page = client.get(reverse("home:checkout"))

@@ -14,6 +14,7 @@ from pizzeria.models import StockMovement
 from privacy.services import ErasureRefused, erase_customer
 from tests.factories import HeadOfficeFactory, OrderFactory, PASSWORD
 from tests.privacy.scene import two_customers
+from tests.support.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,10 @@ def test_an_order_in_progress_defers_the_erasure_and_nothing_is_written():
 
 def test_the_customer_deletes_the_account_with_the_password_and_every_session_ends(client):
     scene = two_customers()
-    client.force_login(scene.alice, backend="account.backends.RoleBackend")
+    log_in(client, scene.alice)
     from django.test import Client
 
-    other_device = Client()
-    other_device.force_login(scene.alice, backend="account.backends.RoleBackend")
+    other_device = log_in(Client(), scene.alice)
     url = reverse("account:delete")
     assert "mot de passe" in client.get(url).content.decode()
 
@@ -104,7 +104,7 @@ def test_the_customer_deletes_the_account_with_the_password_and_every_session_en
 def test_the_customer_is_told_why_while_an_order_is_in_progress(client):
     scene = two_customers()
     waiting = OrderFactory(pizzeria=scene.chain.shops["bastille"], customer=scene.alice, lines=[(scene.menu.reine, 1)])
-    client.force_login(scene.alice, backend="account.backends.RoleBackend")
+    log_in(client, scene.alice)
 
     page = client.post(reverse("account:delete"), {"password": PASSWORD})
 
@@ -115,7 +115,7 @@ def test_the_customer_is_told_why_while_an_order_is_in_progress(client):
 
 def test_head_office_erases_on_request_from_the_user_page(client):
     scene = two_customers()
-    client.force_login(HeadOfficeFactory(), backend="account.backends.RoleBackend")
+    log_in(client, HeadOfficeFactory())
     url = reverse("admin:account_user_detail_erase", args=[scene.bob.pk])
     assert "Supprimer les données" in client.get(url).content.decode()
 
@@ -129,7 +129,7 @@ def test_head_office_erases_on_request_from_the_user_page(client):
 @pytest.mark.parametrize("role", ["manager", "pizzaiolo", "driver", "customer"])
 def test_only_head_office_erases(client, role):
     scene = two_customers()
-    client.force_login(scene.chain.people[role], backend="account.backends.RoleBackend")
+    log_in(client, scene.chain.people[role])
 
     page = client.post(reverse("admin:account_user_detail_erase", args=[scene.bob.pk]), {"confirm": "1"})
 
@@ -139,7 +139,7 @@ def test_only_head_office_erases(client, role):
 
 def test_head_office_cannot_erase_a_staff_account(client):
     scene = two_customers()
-    client.force_login(HeadOfficeFactory(), backend="account.backends.RoleBackend")
+    log_in(client, HeadOfficeFactory())
     manager = scene.chain.people["manager"]
     page = client.post(reverse("admin:account_user_detail_erase", args=[manager.pk]), {"confirm": "1"})
     assert page.status_code == 404

@@ -9,6 +9,7 @@ from pizzeria.models import Pizzeria
 from tests.books.documents_scene import LEGAL
 from tests.factories import HeadOfficeFactory
 from tests.privacy.scene import two_customers
+from tests.support.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_the_profile_offers_the_download_and_the_file_holds_the_customers_data_o
     Pizzeria.objects.filter(pk=scene.chain.shops["bastille"].pk).update(**LEGAL)
     invoice = issue_invoice(order=scene.alice_orders[0])
     bob_invoice = issue_invoice(order=scene.bob_orders[0])
-    client.force_login(scene.alice, backend="account.backends.RoleBackend")
+    log_in(client, scene.alice)
     profile = client.get(reverse("account:profile")).content.decode()
     assert reverse("account:data_export") in profile and "Télécharger mes données" in profile
 
@@ -50,7 +51,7 @@ def test_the_profile_offers_the_download_and_the_file_holds_the_customers_data_o
 
 def test_head_office_downloads_a_customers_data_from_the_user_page(client):
     scene = two_customers()
-    client.force_login(HeadOfficeFactory(), backend="account.backends.RoleBackend")
+    log_in(client, HeadOfficeFactory())
     change = client.get(reverse("admin:account_user_change", args=[scene.bob.pk])).content.decode()
     url = reverse("admin:account_user_detail_data_export", args=[scene.bob.pk])
     assert url in change
@@ -65,6 +66,6 @@ def test_head_office_downloads_a_customers_data_from_the_user_page(client):
 
 def test_a_manager_cannot_export_a_customer(client):
     scene = two_customers()
-    client.force_login(scene.chain.people["manager"], backend="account.backends.RoleBackend")
+    log_in(client, scene.chain.people["manager"])
     response = client.get(reverse("admin:account_user_detail_data_export", args=[scene.alice.pk]))
     assert response.status_code in (403, 404)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from tests.conftest import DEMO_PASSWORD
 from tests.support.chain_fixtures import shops, people  # noqa: F401 (fixtures: the factory-built chain)
+from tests.support.sessions import log_in
 
 XSS = '<script>alert("ocpizza")</script>'
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
@@ -46,9 +47,7 @@ def _no_server_error(response):
 
 @pytest.fixture
 def customer(people):
-    client = Client()
-    client.force_login(people["customer"], backend="account.backends.RoleBackend")
-    return client
+    return log_in(Client(), people["customer"])
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -333,8 +332,7 @@ def test_checkout_sent_twice_at_once_makes_one_order(people):
     from order.models import Order
     from product.models import Product
 
-    first = Client()
-    first.force_login(people["customer"], backend="account.backends.RoleBackend")
+    first = log_in(Client(), people["customer"])
     _fill_cart(first, Product.objects.get(slug="margherita"), quantity=2)
     form = _checkout_form(first)
     second = Client()

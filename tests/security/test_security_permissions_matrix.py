@@ -47,6 +47,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.support.admin_forms import admin_form_data, snapshot
+from tests.support.sessions import log_in
 
 ROLES = ("anonymous", "customer_a", "customer_b", "driver_1", "pizzaiolo_1", "manager_1",
          "driver_2", "pizzaiolo_2", "manager_2", "head_office", "cook_1_manager_2", "driver_1_cook_2")
@@ -507,10 +508,7 @@ def world(demo_users, shops):
 def _clients(world):
     clients = {}
     for role, user in world["users"].items():
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend="account.backends.RoleBackend")
-        clients[role] = client
+        clients[role] = log_in(Client(), user) if user is not None else Client()
     return clients
 
 
@@ -583,8 +581,7 @@ def _form_data(label, world_key):
         cache = w.setdefault("_form_data", {})
         if label not in cache:
             instance = w[world_key]
-            client = Client()
-            client.force_login(w["superuser"], backend="account.backends.RoleBackend")
+            client = log_in(Client(), w["superuser"])
             opts = instance._meta
             page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk]))
             assert page.status_code == 200, f"{label}: the superuser cannot open the change page"
