@@ -129,11 +129,13 @@ def test_declined_card_then_good_card_and_pay_on_delivery(page, live_server, str
     page.goto(f"{live_server.url}/mes-commandes/")
     expect(page.get_by_text(number)).to_be_visible()
     expect(page.get_by_text(cash_number)).to_be_visible()
+    page.clock.install()  # the page's timers on Playwright's clock: its next poll can be brought forward
     page.goto(f"{live_server.url}/mes-commandes/{cash_number}/")
     expect(page.locator("#cancel-order")).to_be_visible()
     expect(page.locator("#order-status")).to_have_text("À préparer")
     from order.services import accept_order
 
     accept_order(Order.objects.get(number=cash_number), by=demo_users["pizzaiolo"])
-    expect(page.locator("#order-status")).to_have_text("En préparation", timeout=15000)
+    page.clock.fast_forward(4000)  # the page's next poll (every 4 s) is due: it runs once
+    expect(page.locator("#order-status")).to_have_text("En préparation")
     expect(page.locator("#cancel-order")).to_have_count(0)

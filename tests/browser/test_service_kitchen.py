@@ -47,6 +47,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
     assert order.scheduled_for is not None and order.scheduled_for >= shops["bastille"].paused_until
     promised = order.promised_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M")
     expect(page.locator(".promise")).to_contain_text(promised)
+    page.clock.install()  # the page's timers on Playwright's clock: its next poll can be brought forward
     page.goto(f"{live_server.url}/mes-commandes/{order.number}/")
     expect(page.locator("#order-status")).to_have_text("À préparer")
 
@@ -60,6 +61,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
         "window.print = function () { var root = window.top.document.documentElement;"
         " root.dataset.printed = String(Number(root.dataset.printed || 0) + 1); window.ocpizzaPrinted(); };"
     )
+    kitchen_context.clock.install()  # its timers on Playwright's clock: the next ring can be brought forward
     kitchen = kitchen_context.new_page()
     try:
         staff_session(kitchen, live_server, "pizzaiolo@ocpizza.fr")
@@ -67,6 +69,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
         card = kitchen.locator(f'article[data-order="{order.number}"]')
         expect(card).to_have_class(re.compile("oc-ringing"))
         expect(kitchen.locator("#oc-bell")).to_be_visible()
+        kitchen.clock.fast_forward(2000)  # the bell's next ring (every 2 s) is due
         kitchen.wait_for_function("window.ocpizzaRings >= 2")  # it keeps ringing
         card.get_by_role("button", name="Vu").click()
         expect(kitchen.locator("#oc-bell")).to_be_hidden()
@@ -85,7 +88,8 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
         kitchen_context.close()
 
     # The customer's page, left open, follows the status without a reload.
-    expect(page.locator("#order-status")).to_have_text("En préparation", timeout=20000)
+    page.clock.fast_forward(4000)  # its next poll (every 4 s) is due: it runs once
+    expect(page.locator("#order-status")).to_have_text("En préparation")
     expect(page.locator(".promise")).to_contain_text(promised)
 
 
