@@ -21,6 +21,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
+# The master imports Django and the apps once, then forks the workers: a (re)start costs one
+# start-up instead of one per worker (five on two cores, competing for them while Nginx answers
+# 502), a worker recycled by max_requests starts at once, and the workers share the imported code's
+# memory. Nothing connects at import time (database, Redis and Stripe connections open on first
+# use, in each worker; Sentry's sender thread restarts in each). New code needs a restart of the
+# master, which is what an update does (`supervisorctl restart ocpizza`, docs/exploitation.md).
+preload_app = True
 
 # A request taking longer than this is a bug: the worker is killed and Sentry sees the timeout.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
