@@ -83,10 +83,13 @@ def kill(process: subprocess.Popen, sig=signal.SIGKILL):
 
 
 def run_django(env: dict, code: str, *, timeout=120) -> str:
-    """Python code in a fresh Django process (an app server's view of the world); its stdout."""
-    prelude = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ocpizza.settings'); django.setup()\n"
-    result = subprocess.run([sys.executable, "-c", prelude + code], cwd=REPO_DIR / "ocpizza", env=env,
-                            capture_output=True, text=True, timeout=timeout)
+    """Python code in a fresh Django process (an app server's view of the world: its settings
+    from `env`), run by `manage.py shell -c` forked from the fork server that imported the
+    third-party packages once (tests.support.manage_fork); its stdout."""
+    from tests.support.manage_fork import manage_forked
+
+    # --no-imports: without it Django 5.2 prints the models it imported for the shell on stdout.
+    result = manage_forked(env, "shell", "--no-imports", "-c", code, check=False, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
