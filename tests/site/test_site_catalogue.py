@@ -207,8 +207,11 @@ def test_cached_catalogue_asks_one_query_and_follows_the_hours_and_the_pause(cli
 
     # A service edited in place (same rows, same count): today's now ends before the present time.
     today = services[now.weekday()]
-    today.opens, today.closes = (now + timedelta(hours=1)).time().replace(second=0, microsecond=0), time(23, 59)
-    if today.opens < today.closes:  # not in the last hour before midnight
+    in_an_hour = now + timedelta(hours=1)
+    today.opens, today.closes = in_an_hour.time().replace(second=0, microsecond=0), time(23, 59)
+    # Not in the last hour before midnight (Paris): an hour later is tomorrow, and its time of day
+    # (say 00:17) would open today's service before the present time.
+    if in_an_hour.date() == now.date() and today.opens < today.closes:
         today.save()
         assert "fermée en ce moment" in client.get(url).content.decode()
         today.opens, today.closes = time(0, 0), time(23, 59)
