@@ -2,10 +2,10 @@
 
 Django's `force_login` takes the first backend of AUTHENTICATION_BACKENDS unless told otherwise,
 and that is django-axes' (it only refuses a locked account: it neither loads a session's user
-nor grants a permission). The sessions
-the site makes name RoleBackend, which gives a user the permissions of their roles, and the
-queue pages' 304 trusts only such a session (account.session_user). Logging in through the form
-is the browser tests' job (test_ux_roles, test_site_customer); elsewhere this keeps tests quick.
+nor grants a permission). The sessions the site makes name RoleBackend, which gives a user the
+permissions of their roles, and the queue pages' 304 trusts only such a session
+(account.session_user). Logging in through the form is the browser tests' job (test_ux_roles,
+test_site_customer); elsewhere this keeps tests quick.
 """
 
 
