@@ -1,5 +1,9 @@
 # OC Pizza — the two set-up commands are `make demo` and `make test` (see README.md).
-PYTHON ?= python3.11
+# The venv's interpreter: the system's Python 3.11 first, the one the servers run (Debian's
+# python3.11 package, docs/exploitation.md), else the first python3.11 on the PATH. Debian builds
+# it with profile-guided and link-time optimisation; a version manager's default build (pyenv's)
+# has neither and ran the suite about 10 % slower on MariaDB (issue 14, docs/performance.md).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
