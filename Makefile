@@ -31,11 +31,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests (Playwright's own download cannot work here).
+# Debian's Chromium for the browser tests (Playwright's own download cannot work here): the
+# headless shell they run in, and the full browser of one layout check (tests/browser/conftest.py).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
-	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+	@{ command -v chromium && command -v chromium-headless-shell; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium chromium-headless-shell) >/dev/null; \
+	  else echo "Debian's chromium or chromium-headless-shell missing: the browser tests run in what is there," \
+	    "or are skipped (sudo apt-get install chromium chromium-headless-shell)"; fi; }
 
 migrate: install
 	$(MANAGE) migrate --noinput

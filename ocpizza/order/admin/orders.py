@@ -49,7 +49,7 @@ class OrderAdmin(DocumentsMixin, TransitionActionsMixin, PhoneOrderMixin, Queues
         "channel",
         "fulfilment",
         "status_badge",
-        "payment_status",
+        "payment_column",
         "total",
     ]
     list_filter = ["status", "payment_status", "channel", "fulfilment", "pizzeria"]
@@ -117,6 +117,12 @@ class OrderAdmin(DocumentsMixin, TransitionActionsMixin, PhoneOrderMixin, Queues
     @display(description=_("client"))
     def customer_display(self, obj):
         return obj.customer_display
+
+    # The field's own name ("statut du paiement") is a header wider than its values: at 1440 px,
+    # beside the row's buttons, it pushed the list past the screen's width.
+    @display(description=_("paiement"), ordering="payment_status")
+    def payment_column(self, obj):
+        return obj.get_payment_status_display()
 
     # --- order page --------------------------------------------------------------------
 

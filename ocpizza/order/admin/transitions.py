@@ -126,7 +126,7 @@ class TransitionActionsMixin:
                 ),
             )
 
-        next_steps.short_description = _("étapes possibles")
+        next_steps.short_description = _("étapes")
         return [*super().get_list_display(request), next_steps]
 
     def _transition_view(self, request, object_id, name):
