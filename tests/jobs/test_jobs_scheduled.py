@@ -76,7 +76,7 @@ def test_search_index_follows_the_menu_after_the_commit(demo_data, settings, dja
     search_sync.connect()
     try:
         product = Product.objects.get(slug="margherita")
-        with mock.patch("product.tasks.save_record") as save, django_capture_on_commit_callbacks(execute=True):
+        with mock.patch("algoliasearch_django.save_record") as save, django_capture_on_commit_callbacks(execute=True):
             product.price = product.price + 1
             product.save()
             assert not save.called  # nothing leaves inside the transaction

@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "algoliasearch_django",
+    # algoliasearch_django comes in with Algolia's credentials only (settings.search).
     "account",
     "pizzeria",
     "product",
