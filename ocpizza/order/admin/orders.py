@@ -42,7 +42,7 @@ class OrderAdmin(DocumentsMixin, TransitionActionsMixin, PhoneOrderMixin, Queues
     # The workflow's buttons, then the receipt, invoice and credit notes (issue 18).
     actions_detail = [*TransitionActionsMixin.actions_detail, "detail_documents"]
     list_display = [
-        "number",
+        "number_column",
         "created_at",
         "pizzeria",
         "customer_display",
@@ -113,6 +113,12 @@ class OrderAdmin(DocumentsMixin, TransitionActionsMixin, PhoneOrderMixin, Queues
         return False  # an order is cancelled, never deleted (payments and ledger point at it)
 
     # --- list ----------------------------------------------------------------------------
+
+    # On one line: staff read it out on the phone, and "OC-FGC5-NRXT" broken at its dashes
+    # over three lines read as three things.
+    @display(description=_("numéro"), ordering="number")
+    def number_column(self, obj):
+        return format_html('<span class="whitespace-nowrap">{}</span>', obj.number)
 
     @display(description=_("client"))
     def customer_display(self, obj):
