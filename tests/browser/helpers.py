@@ -1,12 +1,27 @@
 """Steps shared by the browser tests."""
 
+DEMO_PASSWORD = "pizza-demo-2026"  # fixtures/demo.json
 
-def admin_login(page, live_server, email, password="pizza-demo-2026"):
-    page.goto(f"{live_server.url}/admin/login/")
+
+def admin_login(page, live_server, email, password=DEMO_PASSWORD, then=None):
+    """Log in through the admin login form; with `then`, open that page afterwards (where the
+    login itself lands is the shared login view's business, not the calling test's)."""
+    page.goto(f"{live_server.url}/admin/login/" + (f"?next={then}" if then else ""))
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/**")
+    if then:
+        page.goto(f"{live_server.url}{then}")
+
+
+def site_login(page, live_server, email="client@ocpizza.fr", password=DEMO_PASSWORD):
+    """Log a customer in through the public site's login form."""
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.locator("main").get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
 
 
 def staff_session(page, live_server, email):

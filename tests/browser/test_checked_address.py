@@ -13,24 +13,14 @@ from playwright.sync_api import expect
 
 from account.models import Address
 from order.models import Order
+from tests.browser.helpers import site_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "pizza-demo-2026"
-EMAIL = "client@ocpizza.fr"
 
 
 @pytest.fixture(params=["phone_page", "page"], ids=["phone", "desktop"])
 def any_page(request):
     return request.getfixturevalue(request.param)
-
-
-def site_login(page, live_server):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def fill_cart(page, live_server):

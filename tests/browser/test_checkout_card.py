@@ -11,18 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from order.models import Order, Payment
+from tests.browser.helpers import DEMO_PASSWORD, site_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "pizza-demo-2026"
-
-
-def site_login(page, live_server, email="client@ocpizza.fr"):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def add_to_cart(page, live_server, slug, quantity):
@@ -84,7 +75,7 @@ def test_three_d_secure_delivery_order_reaches_the_kitchen(page, browser, live_s
     kitchen_page = kitchen.new_page()
     kitchen_page.goto(f"{live_server.url}/admin/order/order/kitchen/?shop=bastille")  # -> admin login, then back
     kitchen_page.fill("input[name=username]", "pizzaiolo@ocpizza.fr")
-    kitchen_page.fill("input[name=password]", PASSWORD)
+    kitchen_page.fill("input[name=password]", DEMO_PASSWORD)
     kitchen_page.click("button[type=submit]")
     kitchen_page.wait_for_url(re.compile(r".*/admin/order/order/kitchen/.*"))
     expect(kitchen_page.get_by_text(number).first).to_be_visible()

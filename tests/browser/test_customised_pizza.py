@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from order.models import Order
 from pizzeria.models import Stock
-from tests.browser.test_checkout_card import site_login, type_card
-from tests.browser.test_kitchen_driver import staff_login
+from tests.browser.helpers import admin_login, site_login
+from tests.browser.test_checkout_card import type_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,7 +72,7 @@ def test_customer_orders_a_customised_pizza_on_a_phone_and_the_kitchen_sees_the_
     assert order.status == Order.Status.TO_PREPARE and order.total == Decimal("30.00")
 
     # The kitchen sees the choices and the recipe that results, and accepting takes exactly it.
-    staff_login(page, live_server, "pizzaiolo@ocpizza.fr", "/admin/order/order/kitchen/")
+    admin_login(page, live_server, "pizzaiolo@ocpizza.fr", then="/admin/order/order/kitchen/")
     card = page.locator(f"article[data-order='{number}']")
     expect(card).to_contain_text("Grande 40 cm — + Mozzarella — sans champignons")
     expect(card).to_contain_text("½ Margherita")

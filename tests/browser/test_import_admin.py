@@ -4,18 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from product.models import Product
+from tests.browser.helpers import admin_login
 from tests.support.import_helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def staff_login(page, live_server, email, then):
-    page.goto(f"{live_server.url}/admin/login/?next={then}")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", "pizza-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_server.url}{then}")
 
 
 def choose_file(page, name, content):
@@ -26,7 +18,7 @@ def choose_file(page, name, content):
 
 
 def test_menu_import_preview_then_confirm(page, live_server, demo_users):
-    staff_login(page, live_server, "siege@ocpizza.fr", "/admin/product/product/")
+    admin_login(page, live_server, "siege@ocpizza.fr", then="/admin/product/product/")
     page.get_by_role("link", name="Importer").first.click()
     page.wait_for_url("**/admin/product/product/import/")
     expect(page.locator("#import-templates a").first).to_have_attribute("href", "/admin/product/product/import/modele.csv")

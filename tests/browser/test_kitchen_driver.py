@@ -8,19 +8,9 @@ from playwright.sync_api import expect
 from order.models import Order
 from order.services import place_order
 from product.models import Product, RecipeLine
+from tests.browser.helpers import admin_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def staff_login(page, live_server, email, then):
-    """Log in through the admin login form, then open `then` (the login's own redirect target is
-    the shared login view's business, not this test's)."""
-    page.goto(f"{live_server.url}/admin/login/?next={then}")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", "pizza-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_server.url}{then}")
 
 
 def mozzarella_shown(page, live_server):
@@ -30,7 +20,7 @@ def mozzarella_shown(page, live_server):
 
 def test_kitchen_then_driver(page, phone_page, live_server, demo_users, shops):
     customer = demo_users["customer"]
-    staff_login(page, live_server, "pizzaiolo@ocpizza.fr", "/admin/order/order/kitchen/")
+    admin_login(page, live_server, "pizzaiolo@ocpizza.fr", then="/admin/order/order/kitchen/")
     before = mozzarella_shown(page, live_server)
 
     # The page's timers run on Playwright's clock (time flows as usual), so the test can bring the
@@ -66,7 +56,7 @@ def test_kitchen_then_driver(page, phone_page, live_server, demo_users, shops):
 
     # The driver, on a phone.
     phone = phone_page
-    staff_login(phone, live_server, "livreur@ocpizza.fr", "/admin/order/order/drivers/")
+    admin_login(phone, live_server, "livreur@ocpizza.fr", then="/admin/order/order/drivers/")
     card = phone.locator(f'article[data-order="{order.number}"]')
     expect(card).to_contain_text(order.delivery_line)
     expect(card.locator("a[href^='https://www.google.com/maps']")).to_be_visible()

@@ -9,7 +9,7 @@ from order.services import accept_order, deliver_order, finish_order, place_orde
 from order.vat import order_vat_breakdown
 from product.models import Product
 from tests.books.documents_scene import pdf_text
-from tests.browser.test_checkout_card import site_login
+from tests.browser.helpers import site_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

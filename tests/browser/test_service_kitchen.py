@@ -10,17 +10,9 @@ from playwright.sync_api import expect
 
 from order.models import Order, OrderPrint
 from pizzeria.slots import pause_orders
-from tests.browser.helpers import staff_session
+from tests.browser.helpers import site_login, staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def customer_login(page, live_server):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill("client@ocpizza.fr")
-    page.get_by_label("Mot de passe").fill("pizza-demo-2026")
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, live_server, demo_users, shops):
@@ -29,7 +21,7 @@ def test_paused_shop_later_slot_kitchen_rings_and_prints_once(browser, page, liv
     pause_orders(pizzeria=shops["bastille"], minutes=30, by=demo_users["manager"])
 
     # The customer: the menu says the shop is paused, the checkout offers only later slots.
-    customer_login(page, live_server)
+    site_login(page, live_server)
     page.goto(f"{live_server.url}/pizzeria/bastille/")
     expect(page.locator("#hours-notice")).to_contain_text("pause")
     page.locator("#produit-margherita").get_by_role("button", name="Ajouter Margherita").click()

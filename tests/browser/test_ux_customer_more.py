@@ -8,25 +8,16 @@ from playwright.sync_api import expect
 from order import payments
 from product.models import Product
 from tests.browser.a11y import english_leftovers, low_contrast
+from tests.browser.helpers import site_login
 from tests.support.payments_conftest import localstripe_card
 from tests.support.payments_helpers import card_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pizza-demo-2026"
-
 
 @pytest.fixture(params=["phone_page", "page"], ids=["phone", "desktop"])
 def any_page(request):
     return request.getfixturevalue(request.param)
-
-
-def site_login(page, live_server, email="client@ocpizza.fr"):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def readable(page, name, failures):

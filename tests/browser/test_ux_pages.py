@@ -8,19 +8,9 @@ from playwright.sync_api import expect
 
 from order.models import Order
 from tests.browser.a11y import english_leftovers, low_contrast
-from tests.browser.helpers import admin_login, staff_session
+from tests.browser.helpers import admin_login, site_login, staff_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "pizza-demo-2026"
-
-
-def site_login(page, live_server, email):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def customer_pages(page, live_server):
