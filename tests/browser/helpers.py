@@ -4,15 +4,18 @@ DEMO_PASSWORD = "pizza-demo-2026"  # fixtures/demo.json
 
 
 def admin_login(page, live_server, email, password=DEMO_PASSWORD, then=None):
-    """Log in through the admin login form; with `then`, open that page afterwards (where the
-    login itself lands is the shared login view's business, not the calling test's)."""
+    """Log in through the admin login form; with `then`, end on that page (where the login itself
+    lands is the shared login view's business, not the calling test's: it is opened again only
+    when the login went elsewhere, instead of loading it twice)."""
     page.goto(f"{live_server.url}/admin/login/" + (f"?next={then}" if then else ""))
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/**")
     if then:
-        page.goto(f"{live_server.url}{then}")
+        page.wait_for_load_state()
+        if page.url != f"{live_server.url}{then}":
+            page.goto(f"{live_server.url}{then}")
 
 
 def site_login(page, live_server, email="client@ocpizza.fr", password=DEMO_PASSWORD):
