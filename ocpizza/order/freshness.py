@@ -180,12 +180,13 @@ def claimed_user(request):
 def status_not_modified(request, number):
     """The 304 of the status poll of order `number`, for a request whose If-None-Match is the
     ETag a full answer gave this same user under the order's current token; None otherwise (the
-    view then checks the login and the order as usual, and makes a missing token: nothing but
-    the user's entry is written before the login is checked, and that only once the session
-    names that user). The token, the session and the login
-    entry of the user the ETag names (account.session_user) come in one cache round trip, and
-    no query (one when that entry is missing); the order is not read: the ETag was only ever
-    given to the order's customer, and the token changes with the order."""
+    request then goes on to the view, which checks the login and the order as usual, and makes a
+    missing token: nothing but the user's entry is written before the login is checked, and that
+    only once the session names that user). Called before most of the middleware
+    (home.poll_middleware), with the request's session and CSRF secret. The token, the session
+    and the login entry of the user the ETag names (account.session_user) come in one cache
+    round trip, and no query (one when that entry is missing); the order is not read: the ETag
+    was only ever given to the order's customer, and the token changes with the order."""
     user_pk = claimed_user(request)
     if user_pk is None:
         return None

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ocpizza.business import message_of, messages_of
 from order import freshness, payments
@@ -90,15 +90,16 @@ def order_detail(request, number):
     return render(request, "order/detail.html", {**_status_context(request, order), **documents_of(order)})
 
 
+@require_safe  # a poll reads: a 304 is an answer to a GET (HEAD), never to a POST
 def order_status(request, number):
     """The live part of the order page, fetched every few seconds by the page itself: the
     database only (the webhook keeps the attempts up to date), and not even that while nothing
     changed: the page sends the ETag of its last answer and gets a 304 from the cache alone, no
-    query (order.freshness.status_not_modified). Anything else goes through the login check and the
-    order's owner, as every page."""
+    query, before the rest of the middleware (home.poll_middleware). What that check does not
+    answer comes here, through the login check and the order's owner, as every page."""
     if len(number) > Order._meta.get_field("number").max_length:
         raise Http404  # no cache entry for what cannot be an order number
-    response = freshness.status_not_modified(request, number) or _order_status_page(request, number)
+    response = _order_status_page(request, number)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The status poll's 304 without the rest of the stack (home/poll_middleware.py).
+    "home.poll_middleware.StatusPollMiddleware",
     # Content-Security-Policy on the public site (settings.security): django-csp's middleware,
     # with the header of a page without nonce built once (ocpizza/csp_middleware.py).
     "ocpizza.csp_middleware.CSPMiddleware",
