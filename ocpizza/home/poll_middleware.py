@@ -22,9 +22,10 @@ from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 
 from order import freshness
-from order.models import Order
 
-_PLACEHOLDER = "0"
+# Stands for the order number in the poll's URL as urls.py reverses it (a character string no
+# path of the site holds, kept as is by reverse()).
+_PLACEHOLDER = "POLLEDORDERNUMBER"
 
 
 class StatusPollMiddleware:
@@ -32,7 +33,6 @@ class StatusPollMiddleware:
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
-        self.max_length = Order._meta.get_field("number").max_length
         self._url = None  # (head, tail) of the poll's path, read from urls.py on first use
 
     def _number(self, path):
@@ -40,13 +40,13 @@ class StatusPollMiddleware:
         if self._url is None:
             url = reverse("order:status", kwargs={"number": _PLACEHOLDER})
             url = "/" + url[len(get_script_prefix()):]  # as path_info: without the script's prefix
-            head, _placeholder, tail = url.rpartition(_PLACEHOLDER)
+            head, _placeholder, tail = url.partition(_PLACEHOLDER)
             self._url = (head, tail)
         head, tail = self._url
         if not (path.startswith(head) and path.endswith(tail)):
             return None
         number = path[len(head):len(path) - len(tail)]
-        if not number or "/" in number or len(number) > self.max_length:
+        if "/" in number or not freshness.may_be_order_number(number):
             return None
         return number
 

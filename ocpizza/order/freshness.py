@@ -39,6 +39,7 @@ from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from account import session_user
+from order.models import Order
 from pizzeria.models import StaffMembership
 
 TOKEN_SECONDS = 10 * 60
@@ -130,6 +131,12 @@ def _tokens(*keys):
             cache.add(key, secrets.token_hex(8), TOKEN_SECONDS)
         tokens.update(cache.get_many(missing))
     return tuple(tokens.get(key, "") for key in keys)
+
+
+def may_be_order_number(number):
+    """Whether `number` could name an order (not empty, no longer than the field): the status
+    poll refuses anything else before a cache key is made of it."""
+    return 0 < len(number) <= Order._meta.get_field("number").max_length
 
 
 def status_token(number):

@@ -97,7 +97,7 @@ def order_status(request, number):
     changed: the page sends the ETag of its last answer and gets a 304 from the cache alone, no
     query, before the rest of the middleware (home.poll_middleware). What that check does not
     answer comes here, through the login check and the order's owner, as every page."""
-    if len(number) > Order._meta.get_field("number").max_length:
+    if not freshness.may_be_order_number(number):
         raise Http404  # no cache entry for what cannot be an order number
     response = _order_status_page(request, number)
     response["Cache-Control"] = "no-store"
