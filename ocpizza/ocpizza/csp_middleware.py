@@ -13,10 +13,16 @@ from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 
-PER_VIEW = (
+# What django-csp's view decorators set on a response (its instance attributes): one set to
+# compare with the response's attributes at once, not eight failed lookups per response.
+PER_VIEW = frozenset((
     "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
     "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro",
-)
+))
+
+# The nonce once the header is written: asking for it raises, as in django-csp. One object for
+# every request: evaluating it raises before it could hold a value.
+AFTER_HEADER = CheckableLazyObject(DjangoCSPMiddleware._csp_nonce_post_response)
 
 
 class CSPMiddleware(DjangoCSPMiddleware):
@@ -34,7 +40,7 @@ class CSPMiddleware(DjangoCSPMiddleware):
         plain = (
             getattr(request, "_csp_nonce", None) is None
             and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            and not any(hasattr(response, name) for name in PER_VIEW)
+            and PER_VIEW.isdisjoint(vars(response))
             and HEADER not in response
             and HEADER_REPORT_ONLY not in response
         )
@@ -44,5 +50,5 @@ class CSPMiddleware(DjangoCSPMiddleware):
         if header and not request.path_info.startswith(excluded):
             response[HEADER] = header
         # As django-csp does: a nonce asked for after the header was written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        request.csp_nonce = AFTER_HEADER
         return response
