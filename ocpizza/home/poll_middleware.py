@@ -21,6 +21,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 
+from home.views.orders import never_stored
 from order import freshness
 
 # Stands for the order number in the poll's URL as urls.py reverses it (a character string no
@@ -69,6 +70,6 @@ class StatusPollMiddleware:
         if response is not None:
             # What the view and the session middleware give the full answer: never stored by a
             # cache, and it depends on the cookie.
-            response["Cache-Control"] = "no-store"
+            never_stored(response)
             patch_vary_headers(response, ("Cookie",))
         return response

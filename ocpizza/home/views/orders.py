@@ -99,7 +99,12 @@ def order_status(request, number):
     answer comes here, through the login check and the order's owner, as every page."""
     if not freshness.may_be_order_number(number):
         raise Http404  # no cache entry for what cannot be an order number
-    response = _order_status_page(request, number)
+    return never_stored(_order_status_page(request, number))
+
+
+def never_stored(response):
+    """Every answer of the status poll, its early 304 included (home.poll_middleware): the
+    customer's own order, never kept by a browser or a shared cache."""
     response["Cache-Control"] = "no-store"
     return response
 
